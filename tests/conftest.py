@@ -1,0 +1,72 @@
+"""Shared fixtures. Argos reads its settings (and creates folders) at import
+time, so the environment is pointed at a temporary home before anything
+imports it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+_HOME = Path(tempfile.mkdtemp(prefix="termguard-tests-"))
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = str(_HOME / _var.lower())
+os.environ["ARGOS_PACKAGES_DIR"] = str(_HOME / "packages")
+# Never reach a real index from a test.
+os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
+
+from click.testing import CliRunner  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_MODEL = REPO / "tests" / "model" / "translate-en_qtc-1_0.argosmodel"
+ARTICLE = REPO / "samples" / "nato-armenia-azerbaijan.txt"
+DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty, private ARGOS_PACKAGES_DIR for one test."""
+    folder = tmp_path / "packages"
+    folder.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _shared_model_dir() -> Iterator[Path]:
+    """The test model installed once per session through the real install path."""
+    from translate import packages
+
+    folder = _HOME / "shared-packages"
+    folder.mkdir(exist_ok=True)
+    old = os.environ["ARGOS_PACKAGES_DIR"]
+    os.environ["ARGOS_PACKAGES_DIR"] = str(folder)
+    try:
+        packages.install_file(TEST_MODEL)
+    finally:
+        os.environ["ARGOS_PACKAGES_DIR"] = old
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def test_model(_shared_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ARGOS_PACKAGES_DIR holding the installed en->qtc test model; returns the package folder."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(_shared_model_dir))
+    return _shared_model_dir / "translate-en_qtc"
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> dict[str, str]:
+    """English word -> test-language word, as the model was trained."""
+    rows = (REPO / "tests" / "model" / "lexicon.tsv").read_text(encoding="utf-8").splitlines()
+    return dict(row.split("\t", 1) for row in rows if "\t" in row)

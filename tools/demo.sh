@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set everything up on a fresh machine and run the main job: translate the
+# sample article with the curated glossary into per-locale catalogs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash tools/setup.sh
+TG=.venv/bin/termguard
+ARTICLE=samples/nato-armenia-azerbaijan.txt
+mkdir -p out
+
+if $TG models available >/dev/null 2>&1; then
+    LOCALES=de,fr,es,pt_BR,ru,tr,az
+    for pair in de fr es pb ru tr az; do
+        $TG models list --json | grep -q "\"to\": \"$pair\"" || $TG models install en "$pair"
+    done
+else
+    echo "demo: the Argos package index cannot be reached; running on the bundled test model (en->qtc)" >&2
+    LOCALES=qtc
+    export ARGOS_PACKAGES_DIR="$PWD/.termguard/packages"
+    $TG models install-file tests/model/translate-en_qtc-1_0.argosmodel >/dev/null
+fi
+
+$TG models list
+time $TG translate "$ARTICLE" --to "$LOCALES" -o "out/nato-armenia-azerbaijan.{locale}.txt"
+head -n 5 out/nato-armenia-azerbaijan.*.txt

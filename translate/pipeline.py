@@ -1,0 +1,84 @@
+"""Document translation: paragraphs -> sentences -> one batched decode -> layout back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from translate.engine import DecodeOptions, Engine
+from translate.segment import Sentence, join_sentences, split_sentences
+
+if TYPE_CHECKING:
+    from translate.enforce import Enforcer, Occurrence
+
+
+@dataclass
+class ParagraphResult:
+    """One translated paragraph and what the glossary enforcement did in it."""
+
+    source: str
+    target: str
+    occurrences: list["Occurrence"] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> bool:
+        return any(o.unresolved for o in self.occurrences)
+
+
+@dataclass
+class DocumentResult:
+    text: str
+    paragraphs: dict[str, ParagraphResult]
+    decoded_sentences: int
+
+
+def split_paragraphs(paragraphs: Sequence[str], language: str = "en") -> list[list[Sentence]]:
+    return [split_sentences(p, language) for p in paragraphs]
+
+
+def translate_paragraphs(
+    engine: Engine,
+    paragraphs: Sequence[str],
+    options: DecodeOptions = DecodeOptions(),
+    enforcer: "Enforcer | None" = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[ParagraphResult]:
+    """Translate paragraphs; all their sentences go to the decoder together."""
+    split = split_paragraphs(paragraphs)
+    flat = [s.text for sentences in split for s in sentences]
+    if enforcer is not None:
+        outcome = enforcer.translate(engine, flat, options, progress=progress)
+        targets, per_sentence = outcome.texts, outcome.occurrences
+    else:
+        hyps = engine.translate(flat, options, progress=progress)
+        targets = [h[0].text for h in hyps]
+        per_sentence = [[] for _ in flat]
+    results: list[ParagraphResult] = []
+    pos = 0
+    for paragraph, sentences in zip(paragraphs, split):
+        n = len(sentences)
+        text = join_sentences(sentences, targets[pos : pos + n]) if n else paragraph
+        occurrences = [o for occ in per_sentence[pos : pos + n] for o in occ]
+        results.append(ParagraphResult(paragraph, text, occurrences))
+        pos += n
+    return results
+
+
+def sentence_count(paragraphs: Sequence[str]) -> int:
+    return sum(len(s) for s in split_paragraphs(paragraphs))
+
+
+def translate_text(
+    engine: Engine,
+    text: str,
+    options: DecodeOptions = DecodeOptions(),
+    enforcer: "Enforcer | None" = None,
+    progress: Callable[[int], None] | None = None,
+) -> DocumentResult:
+    """Translate a document, keeping every line break and blank line."""
+    lines = text.split("\n")
+    unique = list(dict.fromkeys(line for line in lines if line.strip()))
+    results = translate_paragraphs(engine, unique, options, enforcer, progress)
+    by_source = {r.source: r for r in results}
+    out = "\n".join(by_source[line].target if line.strip() else line for line in lines)
+    return DocumentResult(out, by_source, sum(len(split_sentences(p)) for p in unique))

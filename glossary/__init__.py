@@ -1,0 +1,49 @@
+"""termguard's termbase: the glossary model, its YAML file, matching and checks.
+
+Pure Python: this package never imports the translation pipeline, Argos or
+CTranslate2, so it can check human translations on a machine with no model.
+"""
+
+from glossary.checks import Violation, check_document, check_source, read_document, split_lines
+from glossary.errors import (
+    GlossaryError,
+    GlossaryInvalid,
+    LineCountMismatch,
+    Problem,
+    UnknownConcept,
+    UnknownLocale,
+)
+from glossary.load import default_glossary_path, lint, load_glossary
+from glossary.locales import display_name, normalize_locale, plural_forms
+from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
+from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+
+__all__ = [
+    "Concept",
+    "Glossary",
+    "GlossaryError",
+    "GlossaryInvalid",
+    "LineCountMismatch",
+    "Policy",
+    "Problem",
+    "Quotation",
+    "Rendering",
+    "SourceMatcher",
+    "SourceOccurrence",
+    "Status",
+    "TargetHit",
+    "TargetMatcher",
+    "UnknownConcept",
+    "UnknownLocale",
+    "Violation",
+    "check_document",
+    "check_source",
+    "default_glossary_path",
+    "display_name",
+    "lint",
+    "load_glossary",
+    "normalize_locale",
+    "plural_forms",
+    "read_document",
+    "split_lines",
+]

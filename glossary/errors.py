@@ -1,0 +1,63 @@
+"""Typed errors of the glossary library.
+
+The library never prints or exits; the CLI turns these into messages and exit
+codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GlossaryError(Exception):
+    """Base of every error the glossary library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a glossary file, precise enough to fix it.
+
+    `line` is 1-based, or None when the problem concerns the whole file
+    (unreadable, empty, ...).
+    """
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class GlossaryInvalid(GlossaryError):
+    """A glossary file failed validation; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        count = len(self.problems)
+        path = self.problems[0].path if self.problems else "glossary"
+        head = f"{path}: {count} problem{'s' if count != 1 else ''}"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class UnknownLocale(GlossaryError):
+    """A locale identifier that Babel (and the test language `qtc`) do not know."""
+
+
+class UnknownConcept(GlossaryError):
+    """A concept id that the glossary does not define."""
+
+
+class LineCountMismatch(GlossaryError):
+    """A translation does not have one line per line of its source."""
+
+    def __init__(self, source_lines: int, target_lines: int) -> None:
+        self.source_lines = source_lines
+        self.target_lines = target_lines
+        super().__init__(
+            f"the source has {source_lines} lines but the translation has {target_lines}; "
+            "line i of the translation must translate line i of the source (keep blank lines)"
+        )

@@ -1,0 +1,69 @@
+"""Locale identifiers, display names and gettext plural rules, all from Babel.
+
+The project's test model translates English into an invented language, `qtc`
+(a word-level cipher of English). No CLDR data exists for it, so it is accepted
+here as a locale of its own: `normalize_locale("qtc") == "qtc"`, its display
+name is "Test cipher (qtc)" and its plural rule is the English one
+(`nplurals=2; plural=(n != 1);`), because the cipher keeps English grammar.
+Every other identifier must be one Babel can parse.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from glossary.errors import UnknownLocale
+
+TEST_LOCALE = "qtc"
+_TEST_DISPLAY_NAME = "Test cipher (qtc)"
+_TEST_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+
+
+def _parse(text: str) -> Locale:
+    """Parse `text` leniently (`pt-BR`, `pt_br`, ` PT_BR `) or raise UnknownLocale."""
+    if not isinstance(text, str) or not text.strip():
+        raise UnknownLocale(
+            f"locale {text!r} is empty; give a language code such as 'de', 'ru' or 'pt_BR'"
+        )
+    cleaned = text.strip().replace("-", "_")
+    try:
+        return Locale.parse(cleaned)
+    except (UnknownLocaleError, ValueError, TypeError) as error:
+        raise UnknownLocale(
+            f"unknown locale {text!r}: Babel does not know it; use a language code "
+            "such as 'de', 'ru' or 'pt_BR'"
+        ) from error
+
+
+@lru_cache(maxsize=256)  # called per lookup by Glossary helpers; Babel parsing is slow
+def normalize_locale(text: str) -> str:
+    """Return the canonical Babel form of a locale: `pt-BR`, `pt_br` -> `pt_BR`.
+
+    `de-DE` stays `de_DE` (a region is kept, never dropped). `qtc` is the test
+    cipher language and is returned as is. Raises UnknownLocale otherwise.
+    """
+    if isinstance(text, str) and text.strip().lower() == TEST_LOCALE:
+        return TEST_LOCALE
+    return str(_parse(text))
+
+
+def display_name(locale: str) -> str:
+    """Babel's English display name, e.g. 'Portuguese (Brazil)'."""
+    if normalize_locale(locale) == TEST_LOCALE:
+        return _TEST_DISPLAY_NAME
+    return _parse(locale).english_name or str(_parse(locale))
+
+
+def plural_forms(locale: str) -> str:
+    """The gettext `Plural-Forms` header value for a locale, from Babel's rule."""
+    if normalize_locale(locale) == TEST_LOCALE:
+        return _TEST_PLURAL_FORMS
+    return get_plural(_parse(locale)).plural_forms
+
+
+def language_of(locale: str) -> str:
+    """The bare language code of a normalized locale: `pt_BR` -> `pt`."""
+    return locale.split("_", 1)[0]

@@ -1,0 +1,258 @@
+"""Click commands for the glossary: `termguard glossary ...` and `termguard check`.
+
+Thin on purpose: parse the arguments, call the `glossary` library, print.
+Library errors become one clear line: ClickException (exit 1) for a bad
+glossary, UsageError / BadParameter (exit 2) for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from glossary import (
+    Glossary,
+    GlossaryInvalid,
+    UnknownConcept,
+    UnknownLocale,
+    Violation,
+    check_document,
+    check_source,
+    default_glossary_path,
+    lint,
+    load_glossary,
+    normalize_locale,
+    read_document,
+)
+from glossary.checks import DocumentUnreadable
+from glossary.locales import display_name
+
+_GLOSSARY_OPTION = click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Glossary YAML file (default: the curated glossary).",
+)
+_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of text.")
+
+
+def _load(path: Path | None) -> Glossary:
+    try:
+        return load_glossary(path)
+    except GlossaryInvalid as error:
+        where = path or default_glossary_path()
+        count = len(error.problems)
+        first = error.problems[0] if error.problems else None
+        detail = f": {first.message}" if first and count == 1 else ""
+        raise click.ClickException(
+            f"the glossary {where} is invalid ({count} problem{'s' if count != 1 else ''}{detail}); "
+            f"run `termguard glossary lint {where}`"
+        ) from None
+
+
+def _locale(value: str, glossary: Glossary | None = None) -> str:
+    try:
+        locale = normalize_locale(value)
+    except UnknownLocale as error:
+        raise click.BadParameter(str(error), param_hint="'--locale'") from None
+    if glossary is not None and locale not in glossary.locales:
+        raise click.BadParameter(
+            f"the glossary has no locale {locale!r}; it covers {', '.join(glossary.locales)}",
+            param_hint="'--locale'",
+        )
+    return locale
+
+
+def _lines(path: Path, name: str) -> list[str]:
+    try:
+        return read_document(path)
+    except DocumentUnreadable as error:
+        raise click.BadParameter(str(error), param_hint=name) from None
+
+
+def _print_json(records: list[dict[str, Any]]) -> None:
+    click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+
+
+def _describe(violation: Violation) -> str:
+    head = f"{violation.paragraph}: {violation.kind} [{violation.concept}]"
+    parts = []
+    if violation.source:
+        parts.append(f"source {violation.source!r}")
+    if violation.found:
+        parts.append(f"found {violation.found!r}")
+    if violation.expected:
+        parts.append(f"expected {' / '.join(violation.expected)}")
+    if violation.quoted:
+        parts.append("in a quotation")
+    lines = [f"{head} " + "; ".join(parts)]
+    if violation.hint:
+        lines.append(f"    hint: {violation.hint}")
+    if violation.note:
+        lines.append(f"    note: {violation.note}")
+    return "\n".join(lines)
+
+
+@click.group("glossary")
+def glossary_group() -> None:
+    """Inspect and lint the glossary of contested terms."""
+
+
+@glossary_group.command("lint")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def lint_command(path: Path | None) -> None:
+    """Validate a glossary file (default: the curated one); exit 1 on problems."""
+    where = path or default_glossary_path()
+    problems = lint(where)
+    if not problems:
+        glossary = load_glossary(where)
+        click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales)")
+        return
+    for problem in problems:
+        click.echo(str(problem))
+    count = len(problems)
+    raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} in {where}")
+
+
+def _concept_record(glossary: Glossary, concept_id: str, locales: tuple[str, ...]) -> dict[str, Any]:
+    concept = glossary.concept(concept_id)
+    return {
+        "id": concept.id,
+        "subject": concept.subject,
+        "policy": concept.policy.value,
+        "quotation": concept.quotation.value,
+        "use_instead": concept.use_instead,
+        "definition": concept.definition,
+        "note": concept.note,
+        "first_mention": {k: v for k, v in concept.first_mention.items() if k in locales},
+        "terms": {
+            locale: [
+                {
+                    "text": r.text,
+                    "status": r.status.value,
+                    "forms": list(r.forms),
+                    "stem": r.stem,
+                    "stem_max": r.stem_max if r.stem else None,
+                    "note": r.note,
+                }
+                for r in concept.terms.get(locale, ())
+            ]
+            for locale in locales
+            if locale in concept.terms
+        },
+    }
+
+
+@glossary_group.command("show")
+@click.argument("concept", required=False)
+@click.option("--locale", "locale_name", default=None, help="Only this locale (and the source).")
+@_JSON_OPTION
+@_GLOSSARY_OPTION
+def show_command(concept: str | None, locale_name: str | None, as_json: bool, glossary_path: Path | None) -> None:
+    """List the concepts, or show one concept with its renderings and notes."""
+    glossary = _load(glossary_path)
+    locales = glossary.locales
+    if locale_name is not None:
+        locale = _locale(locale_name, glossary)
+        locales = tuple(dict.fromkeys((glossary.source, locale)))
+    ids = [concept] if concept else list(glossary.concepts)
+    try:
+        records = [_concept_record(glossary, concept_id, locales) for concept_id in ids]
+    except UnknownConcept as error:
+        raise click.BadParameter(str(error), param_hint="CONCEPT") from None
+    if as_json:
+        _print_json(records)
+        return
+    if concept is None:
+        for record in records:
+            names = []
+            for locale in locales:
+                preferred = glossary.preferred(record["id"], locale)
+                if preferred is not None:
+                    names.append(f"{locale}: {preferred.text}")
+            click.echo(f"{record['id']} ({record['policy']}) " + "; ".join(names))
+        return
+    record = records[0]
+    click.echo(f"{record['id']}  policy: {record['policy']}  quotation: {record['quotation']}")
+    if record["use_instead"]:
+        click.echo(f"  use instead: {record['use_instead']}")
+    if record["subject"]:
+        click.echo(f"  subject: {record['subject']}")
+    click.echo(f"  definition: {record['definition']}")
+    click.echo(f"  note: {record['note']}")
+    for locale, renderings in record["terms"].items():
+        click.echo(f"  {locale} ({display_name(locale)}):")
+        for rendering in renderings:
+            extra = f" forms: {', '.join(rendering['forms'])}" if rendering["forms"] else ""
+            if rendering["stem"]:
+                extra += f" stem: {rendering['stem']} (+{rendering['stem_max']})"
+            click.echo(f"    {rendering['text']} [{rendering['status']}]{extra}")
+            if rendering["note"]:
+                click.echo(f"      note: {rendering['note']}")
+        if locale in record["first_mention"]:
+            click.echo(f"    first mention: {record['first_mention'][locale]}")
+
+
+@glossary_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_JSON_OPTION
+@_GLOSSARY_OPTION
+def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) -> None:
+    """List contested terms in an English source, each with its editorial note.
+
+    Exit 1 if a deprecated or forbidden term (or a quotation-only term) is
+    used in our own voice.
+    """
+    glossary = _load(glossary_path)
+    findings = check_source(_lines(file, "FILE"), glossary)
+    if as_json:
+        _print_json([finding.to_dict() for finding in findings])
+    else:
+        for finding in findings:
+            click.echo(_describe(finding))
+        if not findings:
+            click.echo("no contested terms found")
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("check")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("translation", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--locale", "locale_name", required=True, help="Locale of the translation, e.g. de or pt_BR.")
+@_GLOSSARY_OPTION
+@_JSON_OPTION
+def check_command(
+    source: Path, translation: Path, locale_name: str, glossary_path: Path | None, as_json: bool
+) -> None:
+    """Check a translation against the glossary, paragraph by paragraph.
+
+    Line i of TRANSLATION must translate line i of SOURCE (blank lines kept).
+    Exit 0 when clean (review flags do not fail), 1 on violations, 2 on bad
+    input.
+    """
+    glossary = _load(glossary_path)
+    locale = _locale(locale_name, glossary)
+    source_lines = _lines(source, "SOURCE")
+    target_lines = _lines(translation, "TRANSLATION")
+    if len(source_lines) != len(target_lines):
+        raise click.UsageError(
+            f"{source} has {len(source_lines)} lines but {translation} has {len(target_lines)}; "
+            "line i of the translation must translate line i of the source"
+        )
+    violations = check_document(source_lines, target_lines, glossary, locale)
+    if as_json:
+        _print_json([violation.to_dict() for violation in violations])
+    else:
+        for violation in violations:
+            click.echo(_describe(violation))
+        errors = sum(1 for v in violations if v.is_error)
+        reviews = len(violations) - errors
+        click.echo(f"{errors} violation{'s' if errors != 1 else ''}, {reviews} for review", err=True)
+    if any(v.is_error for v in violations):
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,855 @@
+"""Per-locale gettext catalogs: one entry per source paragraph, reviewed in any PO editor.
+
+Conventions (see docs/design.md, "Catalog conventions"):
+
+- msgid is one paragraph (one non-blank source line, exactly as in the file);
+  ``#: <name>:<line>`` references every line where it occurs.
+- ``#, fuzzy`` marks text nobody has reviewed. An entry that is not fuzzy and
+  has a msgstr was reviewed by an editor and is never overwritten.
+- Machine output carries one extracted comment
+  ``#. termguard:machine;glossary=sha256:<digest>;msgstr=<hash>``: the glossary
+  it was made with and a hash of the text. A fuzzy entry whose msgstr no longer
+  matches that hash was edited by a person (e.g. "needs work" in Poedit) and is
+  treated like human work: kept, never re-translated.
+- ``#, termguard-unresolved`` (a flag of its own, next to ``fuzzy``) marks an
+  entry where a glossary occurrence could not be settled, or a reviewed entry
+  that now violates the glossary (``mark_violation``). It counts as a violation
+  while the entry is fuzzy; an editor settles it by reviewing the entry.
+- Catalogs are written without line wrapping, so a changed paragraph is one
+  changed line in a diff and comments keep the exact lines written.
+- The header ``X-Termguard-Source: <name>; lines=<N>; trailing-newline=yes|no``
+  records the source layout, so ``render_document`` can rebuild the document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import polib
+
+from translate import __version__
+from translate.atomic import AtomicWriteError, atomic_write_bytes, remove_stale_temps
+from translate.document import MachineTranslation, SourceDocument
+from translate.errors import TermguardError
+from translate.locking import FileLock, LockError, LockTimeout
+
+__all__ = [
+    "CatalogEntryNotFound",
+    "CatalogError",
+    "CatalogLayoutError",
+    "CatalogLockTimeout",
+    "CatalogParseError",
+    "CatalogReadError",
+    "CatalogUpdate",
+    "CatalogWriteError",
+    "DEFAULT_LOCK_TIMEOUT",
+    "FUZZY_MATCH_RATIO",
+    "HeaderInfo",
+    "MACHINE_MARK",
+    "UNRESOLVED_FLAG",
+    "catalog_path",
+    "catalog_stats",
+    "compile_catalog",
+    "iter_catalogs",
+    "load_catalog",
+    "plural_forms_for",
+    "render_document",
+]
+
+UNRESOLVED_FLAG = "termguard-unresolved"
+# No space or hyphen: PO tools that wrap comments (polib, Babel) break lines there.
+MACHINE_MARK = "termguard:machine"
+FUZZY_MATCH_RATIO = 0.6  # msgmerge's fuzzy threshold
+DEFAULT_LOCK_TIMEOUT = 60.0
+SOURCE_HEADER = "X-Termguard-Source"
+GLOSSARY_HEADER = "X-Termguard-Glossary"
+ARGOS_HEADER = "X-Termguard-Argos-Package"
+# Above this many (new paragraph, old entry) comparisons, fuzzy matching only
+# pairs paragraphs with the old entry that started on the same line, so a
+# rewritten 20k-paragraph document does not take hours.
+_MAX_FUZZY_COMPARISONS = 200_000
+_DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+_NO_WRAP = 0
+_MARK_RE = re.compile(
+    re.escape(MACHINE_MARK) + r";glossary=sha256:(?P<digest>[^;\s]+);msgstr=(?P<hash>[0-9a-f]{16})$"
+)
+_SOURCE_RE = re.compile(r"^(?P<name>.+); lines=(?P<lines>\d+); trailing-newline=(?P<trail>yes|no)$")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class CatalogError(TermguardError):
+    """Base of every error this module raises."""
+
+
+class CatalogReadError(CatalogError):
+    """The catalog file exists but cannot be read."""
+
+
+class CatalogParseError(CatalogError):
+    """The catalog is not valid PO; it is reported and never overwritten."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = message
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+class CatalogWriteError(CatalogError):
+    """Writing failed (no space, read-only folder, ...); the old file is intact."""
+
+
+class CatalogLockTimeout(CatalogError):
+    """Another update held the catalog's lock for longer than the timeout."""
+
+
+class CatalogEntryNotFound(CatalogError, KeyError):
+    """No active entry has this msgid."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class CatalogLayoutError(CatalogError):
+    """The catalog cannot be rendered: no or inconsistent source-layout header."""
+
+
+# --------------------------------------------------------------------------- paths, header
+
+
+def catalog_path(catalog_dir: Path | str, locale: str, domain: str) -> Path:
+    """``DIR/<locale>/LC_MESSAGES/<domain>.po``."""
+    for label, value in (("locale", locale), ("domain", domain)):
+        if not value or "/" in value or "\\" in value or value in {".", ".."}:
+            raise CatalogError(f"invalid {label} for a catalog path: {value!r}")
+    return Path(catalog_dir) / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    """What the header records about the run that wrote the catalog."""
+
+    argos_package: str  # e.g. "en->de 1.9"
+    generator: str = f"termguard {__version__}"
+
+
+def plural_forms_for(locale: str) -> str:
+    """Babel's Plural-Forms for ``locale``; the English rule for a locale Babel lacks (``qtc``)."""
+    from babel.core import UnknownLocaleError
+    from babel.messages.plurals import get_plural
+
+    try:
+        return str(get_plural(locale).plural_forms)
+    except (UnknownLocaleError, ValueError, TypeError):
+        # The invented test language `qtc` keeps English grammar.
+        return _DEFAULT_PLURAL_FORMS
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _digest_value(digest: str) -> str:
+    value = digest.strip()
+    if value.startswith("sha256:"):
+        value = value[len("sha256:"):]
+    if not value or any(c.isspace() or c == ";" for c in value):
+        raise CatalogError(f"invalid glossary digest: {digest!r}")
+    return value
+
+
+def _reference_name(name: str) -> str:
+    # polib and msgmerge split references on whitespace; the exact name lives
+    # in the X-Termguard-Source header.
+    return "".join("_" if c.isspace() else c for c in name)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- reading
+
+
+_KEYWORD = re.compile(r"^(?P<kw>msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s\"])\s*")
+_SIMPLE_ESCAPES = set('ntrvbfa\\"?\'')
+
+
+def _string_error(text: str) -> str | None:
+    """Why ``text`` (a quoted PO string and nothing else) is invalid, or None."""
+    if not text.startswith('"'):
+        return "a quoted string was expected"
+    i = 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            if nxt in _SIMPLE_ESCAPES and nxt:
+                i += 2
+                continue
+            if nxt in "01234567" and nxt:
+                i += 2
+                continue
+            if nxt == "x" and i + 2 < len(text) and text[i + 2] in "0123456789abcdefABCDEF":
+                i += 3
+                continue
+            return f"invalid escape sequence \\{nxt}" if nxt else "unterminated string"
+        if c == '"':
+            return None if not text[i + 1:].strip() else "unescaped double quote inside a string"
+        i += 1
+    return "unterminated string"
+
+
+def _check_syntax(path: Path, text: str) -> list[int]:
+    """Reject what msgfmt rejects and polib would silently misread.
+
+    polib accepts an unterminated string or a bad escape and loses text; a
+    catalog read that way must not be written back. Returns the line of every
+    msgid, in file order.
+    """
+    state = "start"  # start | ctxt | id | plural | str | strn
+    msgid_lines: list[int] = []
+    entry_line = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#~"):
+            rest = line[2:].strip()
+            if line.startswith("#~|") or not rest:
+                continue
+            line = rest
+        elif line.startswith("#"):
+            if state in {"ctxt", "id", "plural"}:
+                raise CatalogParseError(path, number, "comment inside an entry")
+            continue
+        keyword = _KEYWORD.match(line)
+        if keyword:
+            kw = keyword.group("kw")
+            if kw == "msgctxt":
+                if state in {"ctxt", "id", "plural"}:
+                    raise CatalogParseError(path, number, "msgctxt where a msgstr is expected")
+                state, entry_line = "ctxt", number
+            elif kw == "msgid":
+                if state in {"id", "plural"}:
+                    raise CatalogParseError(path, entry_line, "missing msgstr")
+                state, entry_line = "id", number
+                msgid_lines.append(number)
+            elif kw == "msgid_plural":
+                if state != "id":
+                    raise CatalogParseError(path, number, "msgid_plural without a msgid")
+                state = "plural"
+            elif kw == "msgstr":
+                if state != "id":
+                    raise CatalogParseError(path, number, "msgstr without a msgid")
+                state = "str"
+            else:  # msgstr[N]
+                if state not in {"plural", "strn"}:
+                    raise CatalogParseError(path, number, f"{kw} without a msgid_plural")
+                state = "strn"
+            problem = _string_error(line[keyword.end():])
+        elif line.startswith('"'):
+            if state == "start":
+                raise CatalogParseError(path, number, "string outside an entry")
+            problem = _string_error(line)
+        else:
+            word = line.split(None, 1)[0]
+            problem = f"unknown keyword {word[:30]!r}"
+        if problem:
+            raise CatalogParseError(path, number, problem)
+    if state in {"ctxt", "id", "plural"}:
+        raise CatalogParseError(path, entry_line, "missing msgstr at the end of the file")
+    return msgid_lines
+
+
+class _PoText(str):
+    """PO text that polib splits on LF only.
+
+    polib splits text given as a string with ``str.splitlines``, which also
+    breaks on U+2028, U+0085, form feeds... that may occur raw inside strings.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return str(self).split("\n")
+
+
+def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
+    charset = "utf-8"
+    header = re.search(rb"charset=([A-Za-z0-9_.:-]+)", data[:4096])
+    if header:
+        charset = header.group(1).decode("ascii").lower()
+        if charset == "charset":  # the template placeholder "CHARSET"
+            charset = "utf-8"
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise CatalogParseError(path, None, f"unknown charset {charset!r} in the header") from None
+    except UnicodeDecodeError as error:
+        bad_line = data[: error.start].count(b"\n") + 1
+        raise CatalogParseError(path, bad_line, f"invalid {charset} byte sequence") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n")
+    msgid_lines = _check_syntax(path, text)
+    try:
+        po = polib.pofile(_PoText(text), wrapwidth=_NO_WRAP, encoding="utf-8")
+    except (OSError, ValueError) as error:
+        match = re.search(r"\(line (\d+)\)", str(error))
+        message = re.sub(r"^.*?\(line \d+\):?\s*", "", str(error)) or "syntax error"
+        raise CatalogParseError(path, int(match.group(1)) if match else None, message) from None
+    entries = list(po)
+    if len(msgid_lines) == len(entries) + 1:
+        msgid_lines = msgid_lines[1:]  # the header entry
+    if len(msgid_lines) == len(entries):
+        # polib's linenum is the line where it started collecting the entry;
+        # editors want the msgid line, as msgfmt reports it.
+        for entry, line in zip(entries, msgid_lines, strict=True):
+            entry.linenum = line
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise CatalogParseError(
+                path, entry.linenum or None,
+                f"duplicate message definition (first at line {seen[key]})",
+            )
+        seen[key] = entry.linenum or 0
+    po.wrapwidth = _NO_WRAP
+    po.encoding = "utf-8"
+    return po
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CatalogReadError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def load_catalog(path: Path | str) -> polib.POFile:
+    """Parse a catalog strictly; raises CatalogParseError with file and line."""
+    path = Path(path)
+    return _parse_bytes(path, _read_bytes(path))
+
+
+def _serialize(po: polib.POFile) -> bytes:
+    text = str(po)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- entry state
+
+
+def _is_fuzzy(entry: polib.POEntry) -> bool:
+    return "fuzzy" in entry.flags
+
+
+def _is_reviewed(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and not _is_fuzzy(entry)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _machine_mark(entry: polib.POEntry) -> re.Match[str] | None:
+    for line in entry.comment.split("\n"):
+        match = _MARK_RE.match(line.strip())
+        if match:
+            return match
+    return None
+
+
+def _is_machine(entry: polib.POEntry) -> bool:
+    """Fuzzy machine output nobody has touched since it was written."""
+    if not entry.msgstr or not _is_fuzzy(entry):
+        return False
+    mark = _machine_mark(entry)
+    return mark is not None and mark.group("hash") == _text_hash(entry.msgstr)
+
+
+def _is_human(entry: polib.POEntry) -> bool:
+    """Text a person wrote or accepted: reviewed, or fuzzy but edited by hand."""
+    return bool(entry.msgstr) and not _is_machine(entry)
+
+
+def _without_mark(comment: str) -> str:
+    return "\n".join(line for line in comment.split("\n") if not line.strip().startswith(MACHINE_MARK))
+
+
+def _set_flag(entry: polib.POEntry, flag: str, on: bool) -> None:
+    if on and flag not in entry.flags:
+        entry.flags.append(flag)
+    elif not on:
+        entry.flags = [f for f in entry.flags if f != flag]
+
+
+def _is_ours(entry: polib.POEntry) -> bool:
+    # Entries with a context or plural forms were not written by this module.
+    return entry.msgctxt is None and not entry.msgid_plural and entry.msgid != ""
+
+
+def _clean_machine_text(text: str) -> str:
+    # One paragraph is one line of the rebuilt document, and msgfmt --check
+    # rejects a msgstr that starts/ends with a newline its msgid lacks.
+    return re.sub(r"[\r\n]+", " ", text)
+
+
+# --------------------------------------------------------------------------- update session
+
+
+@dataclass
+class _Plan:
+    order: list[str]  # distinct paragraphs, by first occurrence
+    lines: dict[str, list[int]]
+    exact: dict[str, polib.POEntry]  # active entry with the same msgid
+    revived: dict[str, polib.POEntry]  # obsolete entry with the same msgid
+    fuzzy: dict[str, polib.POEntry]  # changed paragraph -> the old entry it replaces
+    removed: list[polib.POEntry]  # active entries no paragraph uses any more
+
+
+class CatalogUpdate:
+    """An exclusive update session on one catalog.
+
+    ``with CatalogUpdate.open(path, locale=..., domain=..., header=...) as cat:``
+    locks the catalog, reads it, and on a clean exit writes it back atomically
+    if (and only if) its bytes change. Nothing is written if the block raises.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        locale: str,
+        domain: str,
+        header: HeaderInfo,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
+        self.path = Path(path)
+        self.locale = locale
+        self.domain = domain
+        self.header = header
+        self.lock_timeout = lock_timeout
+        self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
+        self._po: polib.POFile | None = None
+        self._baseline: bytes | None = None  # canonical form of what was on disk
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        locale: str,
+        domain: str,
+        header: HeaderInfo,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> CatalogUpdate:
+        return cls(Path(path), locale=locale, domain=domain, header=header, lock_timeout=lock_timeout)
+
+    # -- context manager
+
+    def __enter__(self) -> CatalogUpdate:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CatalogWriteError(f"cannot create {self.path.parent}: {error.strerror or error}") from None
+        try:
+            self._lock.acquire()
+        except LockTimeout as error:
+            raise CatalogLockTimeout(str(error)) from None
+        except LockError as error:
+            raise CatalogWriteError(str(error.strerror)) from None
+        try:
+            remove_stale_temps(self.path)  # left by a writer that was killed
+            if self.path.exists():
+                po = _parse_bytes(self.path, _read_bytes(self.path))
+                self._baseline = _serialize(po)
+            else:
+                po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
+                po.metadata = {}
+            self._po = po
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self._commit()
+        finally:
+            self._po = None
+            self._lock.release()
+
+    @property
+    def po(self) -> polib.POFile:
+        if self._po is None:
+            raise CatalogError("the catalog session is not open (use it in a `with` block)")
+        return self._po
+
+    # -- queries
+
+    def _active(self) -> list[polib.POEntry]:
+        return [e for e in self.po if not e.obsolete]
+
+    def _find(self, msgid: str) -> polib.POEntry | None:
+        for entry in self.po:
+            if not entry.obsolete and _is_ours(entry) and entry.msgid == msgid:
+                return entry
+        return None
+
+    def reviewed(self) -> list[tuple[str, str]]:
+        """(msgid, msgstr) of every active entry an editor reviewed, in file order."""
+        return [(e.msgid, e.msgstr) for e in self._active() if _is_ours(e) and _is_reviewed(e)]
+
+    def _plan(self, document: SourceDocument) -> _Plan:
+        lines: dict[str, list[int]] = {}
+        for number, text in document.paragraphs():
+            lines.setdefault(text, []).append(number)
+        order = list(lines)
+        active = {e.msgid: e for e in self.po if not e.obsolete and _is_ours(e)}
+        obsolete: dict[str, polib.POEntry] = {}
+        for entry in self.po:
+            if entry.obsolete and _is_ours(entry):
+                obsolete.setdefault(entry.msgid, entry)
+        exact = {p: active[p] for p in order if p in active}
+        revived = {p: obsolete[p] for p in order if p not in exact and p in obsolete}
+        unmatched = [p for p in order if p not in exact and p not in revived]
+        candidates = [e for e in self.po if not e.obsolete and _is_ours(e) and e.msgid not in exact]
+        fuzzy = self._fuzzy_match(unmatched, candidates, lines)
+        used = {id(e) for e in exact.values()} | {id(e) for e in fuzzy.values()}
+        removed = [e for e in self.po if not e.obsolete and id(e) not in used]
+        return _Plan(order, lines, exact, revived, fuzzy, removed)
+
+    @staticmethod
+    def _fuzzy_match(
+        paragraphs: list[str], candidates: list[polib.POEntry], lines: Mapping[str, list[int]]
+    ) -> dict[str, polib.POEntry]:
+        """Pair changed paragraphs with the old entries they most resemble (msgmerge-like)."""
+        if not paragraphs or not candidates:
+            return {}
+        first_line: dict[int, int] = {}
+        for j, entry in enumerate(candidates):
+            for _file, line in entry.occurrences[:1]:
+                if str(line).isdigit():
+                    first_line.setdefault(int(line), j)
+        by_line_only = len(paragraphs) * len(candidates) > _MAX_FUZZY_COMPARISONS
+        pairs: list[tuple[float, int, int]] = []
+        matcher = difflib.SequenceMatcher(None)
+        for i, paragraph in enumerate(paragraphs):
+            matcher.set_seq2(paragraph)
+            if by_line_only:
+                j_line = first_line.get(lines[paragraph][0])
+                indices = [] if j_line is None else [j_line]
+            else:
+                indices = list(range(len(candidates)))
+            for j in indices:
+                matcher.set_seq1(candidates[j].msgid)
+                if (
+                    matcher.real_quick_ratio() >= FUZZY_MATCH_RATIO
+                    and matcher.quick_ratio() >= FUZZY_MATCH_RATIO
+                ):
+                    ratio = matcher.ratio()
+                    if ratio >= FUZZY_MATCH_RATIO:
+                        pairs.append((-ratio, i, j))
+        pairs.sort()
+        result: dict[str, polib.POEntry] = {}
+        taken: set[int] = set()
+        for _ratio, i, j in pairs:
+            if paragraphs[i] in result or j in taken:
+                continue
+            result[paragraphs[i]] = candidates[j]
+            taken.add(j)
+        return result
+
+    def needs_translation(self, document: SourceDocument, glossary_digest: str) -> list[str]:
+        """Paragraphs (msgids, in document order) the decoder must translate.
+
+        New paragraphs, untranslated ones, and untouched machine output made
+        with another glossary. Never a reviewed or hand-edited entry; never a
+        changed paragraph whose old translation a person wrote (that one is
+        kept as the starting point).
+        """
+        digest = _digest_value(glossary_digest)
+        plan = self._plan(document)
+        result: list[str] = []
+        for paragraph in plan.order:
+            entry = plan.exact.get(paragraph) or plan.revived.get(paragraph)
+            if entry is None:
+                old = plan.fuzzy.get(paragraph)
+                if old is None or not _is_human(old):
+                    result.append(paragraph)
+                continue
+            if not entry.msgstr:
+                result.append(paragraph)
+            elif _is_machine(entry):
+                mark = _machine_mark(entry)
+                if mark is None or mark.group("digest") != digest:
+                    result.append(paragraph)
+        return result
+
+    # -- updates
+
+    @staticmethod
+    def _fill(entry: polib.POEntry, translation: MachineTranslation, digest: str) -> None:
+        msgstr = _clean_machine_text(translation.msgstr)
+        if not msgstr:
+            entry.msgstr = ""
+            _set_flag(entry, "fuzzy", False)
+            _set_flag(entry, UNRESOLVED_FLAG, False)
+            entry.comment = "\n".join(_one_line(c) for c in translation.comments if c.strip())
+            return
+        entry.msgstr = msgstr
+        comments = [_one_line(c) for c in translation.comments if c.strip()]
+        comments = [c for c in comments if not c.startswith(MACHINE_MARK)]
+        comments.append(f"{MACHINE_MARK};glossary=sha256:{digest};msgstr={_text_hash(msgstr)}")
+        entry.comment = "\n".join(comments)
+        _set_flag(entry, "fuzzy", True)
+        _set_flag(entry, UNRESOLVED_FLAG, translation.unresolved)
+
+    def apply(
+        self,
+        document: SourceDocument,
+        translations: Mapping[str, MachineTranslation],
+        glossary_digest: str,
+    ) -> None:
+        """Merge ``document`` into the catalog, as msgmerge would, with fresh machine output.
+
+        ``translations`` maps paragraph -> decoder output; a paragraph that
+        needs one but is missing stays untranslated. Output for an entry a
+        person wrote or reviewed is ignored.
+        """
+        digest = _digest_value(glossary_digest)
+        po = self.po
+        plan = self._plan(document)
+        ref = _reference_name(document.name)
+        old_active_ids = {e.msgid for e in po if not e.obsolete}
+
+        active: list[polib.POEntry] = []
+        for paragraph in plan.order:
+            occurrences = [(ref, str(n)) for n in plan.lines[paragraph]]
+            translation = translations.get(paragraph)
+            entry = plan.exact.get(paragraph) or plan.revived.get(paragraph)
+            if entry is not None:
+                entry.obsolete = False
+                if not _is_human(entry) and translation is not None:
+                    self._fill(entry, translation, digest)
+            elif paragraph in plan.fuzzy:
+                entry = plan.fuzzy[paragraph]
+                entry.previous_msgid = entry.msgid
+                entry.msgid = paragraph
+                if _is_human(entry):
+                    # The old human translation is the editor's starting point.
+                    entry.comment = _without_mark(entry.comment)
+                    _set_flag(entry, "fuzzy", True)
+                elif translation is not None and _clean_machine_text(translation.msgstr):
+                    self._fill(entry, translation, digest)
+                else:
+                    # No output: untranslated; a previous msgid without a
+                    # fuzzy translation tells the editor nothing.
+                    entry.msgstr = ""
+                    entry.previous_msgid = None
+                    entry.comment = _without_mark(entry.comment)
+                    _set_flag(entry, "fuzzy", False)
+                    _set_flag(entry, UNRESOLVED_FLAG, False)
+            else:
+                entry = polib.POEntry(msgid=paragraph, msgstr="")
+                if translation is not None:
+                    self._fill(entry, translation, digest)
+            entry.occurrences = occurrences
+            active.append(entry)
+        active.sort(key=lambda e: int(e.occurrences[0][1]))
+
+        revived = {id(e) for e in plan.revived.values()}
+        obsolete = [e for e in po if e.obsolete and id(e) not in revived]
+        for entry in plan.removed:
+            # What a #~ entry can hold and read back: polib drops #., #: and #~|.
+            entry.obsolete = True
+            entry.occurrences = []
+            entry.comment = ""
+            entry.previous_msgid = None
+            entry.previous_msgctxt = None
+            entry.previous_msgid_plural = None
+            obsolete.append(entry)
+        po[:] = active + obsolete
+
+        po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
+        trailing = "yes" if document.trailing_newline else "no"
+        source = f"{document.name}; lines={len(document.lines)}; trailing-newline={trailing}"
+        new_active_ids = {e.msgid for e in active}
+        if po.metadata.get(SOURCE_HEADER) != source or new_active_ids != old_active_ids:
+            # The "template" (the source segments) changed.
+            po.metadata["POT-Creation-Date"] = _now()
+        po.metadata[SOURCE_HEADER] = source
+
+    def mark_violation(self, msgid: str, reason: str) -> None:
+        """Flag an entry that violates the glossary: fuzzy + termguard-unresolved + reason.
+
+        msgstr is never changed. A reviewed entry loses its machine mark, so no
+        later run re-translates it: the editor decides.
+        """
+        entry = self._find(msgid)
+        if entry is None:
+            raise CatalogEntryNotFound(f"no active entry for msgid {msgid[:60]!r}")
+        if _is_reviewed(entry):
+            entry.comment = _without_mark(entry.comment)
+        if entry.msgstr:
+            _set_flag(entry, "fuzzy", True)
+        _set_flag(entry, UNRESOLVED_FLAG, True)
+        note = f"{UNRESOLVED_FLAG}: {_one_line(reason)}"
+        lines = [line for line in entry.comment.split("\n") if line]
+        if note not in lines:
+            lines.append(note)
+        entry.comment = "\n".join(lines)
+
+    # -- writing
+
+    def _finalize_header(self) -> None:
+        if not self.po.header:
+            self.po.header = f"Catalog {self.domain} for locale {self.locale}."
+        md = self.po.metadata
+        now = _now()
+        md["Project-Id-Version"] = self.domain
+        md.setdefault("POT-Creation-Date", now)
+        md.setdefault("PO-Revision-Date", md["POT-Creation-Date"])
+        # msgfmt --check warns when these are missing; an editor's tool fills them in.
+        md.setdefault("Last-Translator", "machine translation")
+        md.setdefault("Language-Team", self.locale)
+        md["Language"] = self.locale
+        md["MIME-Version"] = "1.0"
+        md["Content-Type"] = "text/plain; charset=UTF-8"
+        md["Content-Transfer-Encoding"] = "8bit"
+        md["Plural-Forms"] = plural_forms_for(self.locale)
+        md["X-Generator"] = self.header.generator
+        md[ARGOS_HEADER] = self.header.argos_package
+
+    def _commit(self) -> None:
+        self._finalize_header()
+        data = _serialize(self.po)
+        if data == self._baseline:
+            return  # nothing changed: leave the file (and its mtime) alone
+        if self._baseline is not None:
+            self.po.metadata["PO-Revision-Date"] = _now()
+            data = _serialize(self.po)
+        try:
+            atomic_write_bytes(self.path, data)
+        except AtomicWriteError as error:
+            raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
+        self._baseline = data
+
+
+# --------------------------------------------------------------------------- read-only helpers
+
+
+def iter_catalogs(catalog_dir: Path | str) -> Iterator[tuple[str, str, Path]]:
+    """(locale, domain, path) of every ``DIR/<locale>/LC_MESSAGES/<domain>.po``, sorted."""
+    root = Path(catalog_dir)
+    if not root.is_dir():
+        return
+    for path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+        if path.is_file():
+            yield path.parent.parent.name, path.stem, path
+
+
+def catalog_stats(path: Path | str) -> dict[str, int]:
+    """Counts of translated, fuzzy, untranslated, obsolete and violation entries."""
+    po = load_catalog(path)
+    stats = {"translated": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0, "violations": 0}
+    for entry in po:
+        if entry.obsolete:
+            stats["obsolete"] += 1
+            continue
+        if not entry.msgstr and not any(entry.msgstr_plural.values()):
+            stats["untranslated"] += 1
+        elif _is_fuzzy(entry):
+            stats["fuzzy"] += 1
+        else:
+            stats["translated"] += 1
+        if UNRESOLVED_FLAG in entry.flags and _is_fuzzy(entry):
+            stats["violations"] += 1
+    return stats
+
+
+def compile_catalog(path: Path | str) -> Path:
+    """Write the ``.mo`` next to the ``.po`` (reviewed entries only), atomically."""
+    path = Path(path)
+    po = load_catalog(path)
+    target = path.with_suffix(".mo")
+    try:
+        atomic_write_bytes(target, po.to_binary())
+    except AtomicWriteError as error:
+        raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
+    return target
+
+
+@dataclass(frozen=True)
+class _Layout:
+    name: str
+    lines: int
+    trailing_newline: bool
+
+
+def _layout(path: Path, po: polib.POFile) -> _Layout:
+    value = po.metadata.get(SOURCE_HEADER)
+    if value is None:
+        raise CatalogLayoutError(f"{path}: no {SOURCE_HEADER} header; run a translation first")
+    match = _SOURCE_RE.match(value.strip())
+    if not match:
+        raise CatalogLayoutError(f"{path}: malformed {SOURCE_HEADER} header: {value!r}")
+    return _Layout(match.group("name"), int(match.group("lines")), match.group("trail") == "yes")
+
+
+def render_document(path: Path | str, fuzzy: bool = True) -> tuple[str, int]:
+    """Rebuild the translated document in the source layout.
+
+    Returns (text, fallbacks): each paragraph line without a usable translation
+    (untranslated, or fuzzy when ``fuzzy`` is False) keeps the source text and
+    counts as one fallback.
+    """
+    path = Path(path)
+    po = load_catalog(path)
+    layout = _layout(path, po)
+    ref = _reference_name(layout.name)
+    lines = [""] * layout.lines
+    fallbacks = 0
+    for entry in po:
+        if entry.obsolete or not _is_ours(entry):
+            continue
+        usable = bool(entry.msgstr) and (fuzzy or not _is_fuzzy(entry))
+        for file, line in entry.occurrences:
+            if file != ref or not str(line).isdigit():
+                continue
+            number = int(line)
+            if not 1 <= number <= layout.lines:
+                raise CatalogLayoutError(
+                    f"{path}: reference {file}:{line} is outside the {layout.lines}-line source"
+                )
+            lines[number - 1] = entry.msgstr if usable else entry.msgid
+            fallbacks += 0 if usable else 1
+    text = "\n".join(lines)
+    if layout.trailing_newline and layout.lines:
+        text += "\n"
+    return text, fallbacks
+
+
+def entry_is_reviewed(entry: polib.POEntry) -> bool:
+    """True for an entry an editor reviewed: not fuzzy, non-empty msgstr."""
+    return _is_reviewed(entry)
+

@@ -7,10 +7,14 @@ run the linter once per mistake.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import io
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -77,8 +81,48 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
     file = Path(path) if path is not None else default_glossary_path()
     name = str(file)
     data = _read_bytes(file)
+    digest = hashlib.sha256(data).hexdigest()
+    cached = _cache_get(digest, name)
+    if cached is not None:
+        return cached
     tree = _parse_yaml(data, name)
-    return _Validator(name, hashlib.sha256(data).hexdigest()).build(tree)
+    glossary = _Validator(name, digest).build(tree)
+    _cache_put(digest, glossary)
+    return glossary
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "termguard" / "glossary"
+
+
+def _cache_get(digest: str, name: str) -> Glossary | None:
+    """A glossary validated before, by the sha256 of its bytes.
+
+    Parsing YAML with line numbers is pure Python and takes most of a second
+    for the curated file; a content-addressed cache makes every later command
+    start at once. Any problem with the cache means a normal load.
+    """
+    try:
+        with open(_cache_dir() / f"{digest}.pickle", "rb") as handle:
+            glossary = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a bad cache entry is just a miss
+        return None
+    if not isinstance(glossary, Glossary) or glossary.digest != digest:
+        return None
+    return dataclasses.replace(glossary, path=name)
+
+
+def _cache_put(digest: str, glossary: Glossary) -> None:
+    folder = _cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(glossary, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{digest}.pickle")
+    except OSError:
+        pass  # a read-only home still works, only slower
 
 
 def _read_bytes(file: Path) -> bytes:

@@ -184,17 +184,6 @@ def _parse_locales(value: str) -> list[str]:
     return out
 
 
-def _output_path(out: Path | None, source: Path, locale: str, many: bool) -> Path | None:
-    """Where one locale's translation goes; None means stdout."""
-    if out is None:
-        return source.with_name(f"{source.stem}.{locale}{source.suffix}") if many else None
-    if "{locale}" in str(out):
-        return Path(str(out).replace("{locale}", locale))
-    if many:
-        return out.with_name(f"{out.stem}.{locale}{out.suffix}")
-    return out
-
-
 def _load_glossary(path: Path | None, disabled: bool) -> Any:
     """The glossary to enforce (curated by default), or None with --no-glossary."""
     if disabled:
@@ -219,109 +208,198 @@ def _outcome_table(per_locale: dict[str, list[dict[str, Any]]]) -> list[str]:
     return lines
 
 
+def _output_template(output: Path | None, many_docs: bool, many_locales: bool) -> str | None:
+    """Where translations go: a template with {name}, {locale}, {suffix}; None = stdout."""
+    if output is None:
+        return None if not (many_docs or many_locales) else "{dir}/{name}.{locale}{suffix}"
+    text = str(output)
+    if many_docs and "{name}" not in text:
+        raise click.BadParameter("with several documents, put {name} (and {locale}) in the "
+                                 "output path, e.g. -o 'out/{name}.{locale}.txt'", param_hint="-o")
+    if many_locales and "{locale}" not in text:
+        text = str(output.with_name(f"{output.stem}.{{locale}}{output.suffix}"))
+    return text
+
+
 @main.command("translate")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LOCALE[,LOCALE...]",
               help="Target locales, e.g. de,fr,pt_BR.")
 @click.option("--from", "from_code", default="en", show_default=True, help="Source language code.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file. With several locales, {locale} in the name is replaced "
-                   "(default: FILE.<locale>.txt next to FILE; stdout for one locale).")
+              help="Output file; {locale} and {name} (the document's name) are replaced. "
+                   "Default: stdout for one document and one locale, else <name>.<locale>.txt "
+                   "next to each document.")
+@click.option("-r", "--recursive", is_flag=True, help="Look for .txt/.md documents in sub-folders too.")
+@click.option("--catalog-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("locales"),
+              show_default=True, help="Catalogs go to DIR/<locale>/LC_MESSAGES/<domain>.po.")
+@click.option("--domain", help="Catalog domain (default: each document's name without extension).")
+@click.option("--no-catalog", is_flag=True, help="Do not read or write catalogs; decode everything.")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to enforce (default: the curated glossary).")
 @click.option("--no-glossary", is_flag=True, help="Translate without glossary enforcement.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any enforced occurrence stays unresolved.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every glossary occurrence as JSON records on stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Documents translated in parallel (models are still loaded once per locale).")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
 @click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
-              help="CPU threads for decoding (0: CTranslate2's default).")
-def translate_command(file: Path, to: str, from_code: str, output: Path | None,
+              help="CPU threads per decoding worker (0: CTranslate2's default).")
+def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: Path | None,
+                      recursive: bool, catalog_dir: Path, domain: str | None, no_catalog: bool,
                       glossary_path: Path | None, no_glossary: bool, strict: bool, as_json: bool,
-                      beam_size: int, threads: int) -> None:
-    """Translate FILE offline with the installed Argos models, enforcing the glossary.
+                      jobs: int, fail_fast: bool, beam_size: int, threads: int) -> None:
+    """Translate documents offline with the installed Argos models, enforcing the glossary.
 
-    Every glossary occurrence gets an outcome (settled, forced, substituted,
-    unresolved, review, quoted) and the ladder step that settled it; a table
-    of them is printed on stderr (or JSON records with --json).
+    PATHS are text files or folders (their .txt and .md files; -r for sub-folders).
+    Every translation lands in a per-locale gettext catalog; paragraphs already
+    there (unchanged, same glossary, or reviewed by an editor) are not decoded
+    again, and the output carries the editors' reviewed translations. Every
+    glossary occurrence gets an outcome (settled, forced, substituted,
+    unresolved, review, quoted) and the ladder step that settled it: a table on
+    stderr, or JSON records with --json. A document that cannot be read is
+    reported and skipped (exit 1 at the end) unless --fail-fast.
     """
     from translate import packages
     from translate.atomic import atomic_write_bytes
+    from translate.batch import Target, collect_documents, translate_documents
     from translate.codes import argos_code
+    from translate.document import SourceDocument
     from translate.engine import DecodeOptions, Engine
-    from translate.pipeline import sentence_count, translate_text
+    from translate.job import run_locale
+    from translate.pipeline import sentence_count
     from translate.reading import read_text
 
     locales = _parse_locales(to)
-    try:
-        text = read_text(file)
-    except InputError as exc:
-        raise click.UsageError(str(exc)) from None
+    documents = collect_documents(paths, recursive)
+    if not documents:
+        raise click.UsageError("no documents found (folders are searched for .txt and .md files)")
+    single = len(documents) == 1
+    template = _output_template(output, not single, len(locales) > 1)
+    text = ""
+    if single:  # one document: bad input is a usage error, checked before any model work
+        try:
+            text = read_text(documents[0])
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from None
     glossary = _load_glossary(glossary_path, no_glossary)
     options = DecodeOptions(beam_size=beam_size)
     installed = packages.installed_packages()
-    targets = {p.to_code for p in installed if p.from_code == from_code}
+    available = {p.to_code for p in installed if p.from_code == from_code}
     try:
-        engines = {
-            loc: Engine(packages.find_installed(from_code, argos_code(loc, targets)).path,
-                        intra_threads=threads)
-            for loc in locales
-        }
+        chosen = {loc: packages.find_installed(from_code, argos_code(loc, available)) for loc in locales}
     except MissingModel as exc:
         raise _fail(exc) from None
-    total = sentence_count(list(dict.fromkeys(l for l in text.split("\n") if l.strip())))
-    records: dict[str, list[dict[str, Any]]] = {}
-    for locale, engine in engines.items():
+    targets: list[Target] = []
+    for locale, package in chosen.items():
         enforcer = None
-        if glossary is not None:
+        if glossary is not None and locale in glossary.locales:
             from translate.enforce import Enforcer
 
             enforcer = Enforcer(glossary, locale)
-        try:
-            with _Progress(total, f"Translating to {locale}", min_items=20) as bar:
-                result = translate_text(engine, text, options, enforcer, progress=bar.update_to)
-        except TermguardError as exc:
-            raise _fail(exc) from None
-        records[locale] = [
-            {"paragraph": line, **occ.to_dict()}
-            for line, paragraph in enumerate(text.split("\n"), start=1) if paragraph.strip()
-            for occ in result.paragraphs[paragraph].occurrences
-        ]
-        target = _output_path(output, file, locale, len(locales) > 1)
-        if target is None and not as_json:
-            click.echo(result.text, nl=False)
-        elif target is not None:
+        elif glossary is not None:
+            click.echo(f"warning: the glossary has no renderings for {locale}; "
+                       "translating without enforcement", err=True)
+        # Loaded on first decode only, once per locale for every document.
+        engine = Engine(package.path, inter_threads=jobs, intra_threads=threads)
+        targets.append(Target(locale, engine, f"{package.pair} {package.version}", enforcer))
+    catalogs = None if no_catalog else catalog_dir
+
+    def domain_of(path: Path) -> str:
+        return domain or path.stem
+
+    def destination(path: Path, locale: str) -> Path | None:
+        if template is None:
+            return None
+        return Path(template.format(dir=path.parent, name=path.stem, locale=locale, suffix=path.suffix))
+
+    records: list[dict[str, Any]] = []
+    failures: list[str] = []
+    if single:
+        path = documents[0]
+        document = SourceDocument.from_text(path.name, text)
+        total = sentence_count(list(dict.fromkeys(p for _, p in document.paragraphs())))
+        results = []
+        for target in targets:
             try:
-                atomic_write_bytes(target, result.text.encode("utf-8"))
+                with _Progress(total, f"Translating to {target.locale}", min_items=20) as bar:
+                    run = run_locale(document, target.locale, target.engine, target.argos_package,
+                                     options=options, glossary=glossary, enforcer=target.enforcer,
+                                     catalog_dir=catalogs, domain=domain_of(path),
+                                     progress=bar.update_to)
+            except TermguardError as exc:
+                raise _fail(exc) from None
+            results.append(run)
+        outcomes = [(path, results, None)]
+    else:
+        outcomes = []
+        with _Progress(len(documents), f"Translating {len(documents)} documents") as bar:
+            for result in translate_documents(documents, targets, options=options, glossary=glossary,
+                                              catalog_dir=catalogs, domain=domain_of, jobs=jobs,
+                                              fail_fast=fail_fast, on_progress=bar.update_to):
+                outcomes.append((result.path, result.runs, result.error))
+    decoded = reused = 0
+    for path, runs, error in outcomes:
+        if error is not None:
+            message = error if error.startswith(str(path)) else f"{path}: {error}"
+            failures.append(message)
+            click.echo(f"skipped {message}", err=True)
+            continue
+        for run in runs:
+            decoded += run.decoded
+            reused += run.reused
+            records.extend({"document": str(path), "locale": run.locale, **r} for r in run.occurrences)
+            if single:
+                where = f"; catalog {run.catalog}" if run.catalog else ""
+                flagged = (f"; {run.flagged} reviewed entr(y/ies) now violate the glossary"
+                           if run.flagged else "")
+                click.echo(f"{run.locale}: {run.decoded} paragraph(s) decoded, {run.reused} from "
+                           f"the catalog{where}{flagged}", err=True)
+            target_path = destination(path, run.locale)
+            if target_path is None:
+                if not as_json:
+                    click.echo(run.text, nl=False)
+                continue
+            try:
+                target_path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(target_path, run.text.encode("utf-8"))
             except OSError as exc:
-                raise _fail(f"cannot write {target}: {exc}") from None
-            click.echo(f"{locale}: wrote {target}", err=True)
+                raise _fail(f"cannot write {target_path}: {exc}") from None
+            if single:
+                click.echo(f"{run.locale}: wrote {target_path}", err=True)
     if as_json:
-        _emit_json([{"locale": loc, **r} for loc, rs in records.items() for r in rs])
-    elif glossary is not None:
-        for line in _outcome_table(records):
+        _emit_json(records)
+    elif records:
+        by_locale: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            by_locale.setdefault(record["locale"], []).append(record)
+        for line in _outcome_table(by_locale):
             click.echo(line, err=True)
-    unresolved = sum(1 for rs in records.values() for r in rs if r["outcome"] == "unresolved")
+    if not single:
+        click.echo(f"{len(outcomes) - len(failures)} of {len(documents)} document(s) translated into "
+                   f"{len(locales)} locale(s): {decoded} paragraph(s) decoded, {reused} from catalogs, "
+                   f"{len(failures)} failed", err=True)
+    unresolved = sum(1 for r in records if r["outcome"] == "unresolved")
+    if failures:
+        raise click.ClickException(f"{len(failures)} document(s) failed; see the lines above")
     if strict and unresolved:
         raise click.ClickException(f"{unresolved} glossary occurrence(s) unresolved (--strict)")
 
 
-def _register_optional() -> None:
-    for module, names in (
-        ("translate.cli_glossary", ("glossary_group", "check_command")),
-        ("translate.cli_catalog", ("catalog_group",)),
-    ):
-        try:
-            mod = __import__(module, fromlist=list(names))
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(mod, name, None)
-            if isinstance(command, click.Command):
-                main.add_command(command)
+# The subcommand modules hold only Click code; the library behind them is
+# imported inside each command, so `termguard --help` stays instant.
+from translate.cli_catalog import catalog_group  # noqa: E402
+from translate.cli_exchange import exchange_commands  # noqa: E402
+from translate.cli_glossary import check_command, glossary_group  # noqa: E402
+from translate.cli_review import review_commands  # noqa: E402
 
-
-_register_optional()
+for _command in (*exchange_commands, *review_commands):
+    glossary_group.add_command(_command)
+main.add_command(glossary_group)
+main.add_command(check_command)
+main.add_command(catalog_group)
 
 if __name__ == "__main__":
     main()

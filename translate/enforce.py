@@ -118,7 +118,10 @@ class Enforcer:
                 # A quotation-only term in our voice: render the concept to use instead.
                 target = concept.use_instead or concept.id
                 forbidden.add(concept.id)
-            enforced = concept.policy is not Policy.REVIEW and not exempt
+            # Nothing to enforce where the glossary gives no rendering for this
+            # locale: the occurrence is recorded as unresolved, not forced.
+            renderable = bool(self.glossary.acceptable(target, self.locale))
+            enforced = concept.policy is not Policy.REVIEW and not exempt and renderable
             plan.needs.append(_Need(occ, concept, target, enforced))
             if enforced:
                 forbidden_renderings = [
@@ -393,9 +396,12 @@ class Enforcer:
             if concept.policy is Policy.REVIEW:
                 occ.outcome, occ.step = REVIEW, STEP_NONE
                 occ.reason = "review policy: rendered faithfully, an editor must check it"
-            elif not need.enforced:
+            elif not need.enforced and need.occurrence.quoted and concept.quotation is not Quotation.SAME:
                 occ.outcome, occ.step = QUOTED, STEP_NONE
                 occ.reason = "inside a quotation: the speaker's word stands"
+            elif not need.enforced:
+                occ.outcome, occ.step = UNRESOLVED, STEP_NONE
+                occ.reason = f"the glossary has no acceptable rendering for {self.locale}"
             elif index in satisfied and need.target not in tainted and concept.id not in tainted:
                 occ.step = settled.get(index, STEP_DECODE)
                 occ.outcome = {STEP_FORCE: FORCED, STEP_SUBSTITUTE: SUBSTITUTED}.get(occ.step, SETTLED)

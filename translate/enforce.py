@@ -32,6 +32,7 @@ SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED = (
 STEP_DECODE, STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE, STEP_GIVE_UP, STEP_NONE = (
     "decode", "ban", "choose", "force", "substitute", "give-up", "none")
 
+LADDER = frozenset({STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE})
 MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
 MAX_FORCE_CANDIDATES = 4  # inflected forms tried per forced occurrence
 
@@ -97,10 +98,16 @@ class EnforcedBatch:
 class Enforcer:
     """Applies one glossary to translations into one locale."""
 
-    def __init__(self, glossary: Glossary, locale: str, n_best: int = 4) -> None:
+    def __init__(self, glossary: Glossary, locale: str, n_best: int = 4,
+                 ladder: frozenset[str] = LADDER) -> None:
+        """``ladder`` names the steps in use (all by default); a step left out is skipped."""
+        unknown = set(ladder) - LADDER
+        if unknown:
+            raise ValueError(f"unknown ladder steps: {sorted(unknown)}")
         self.glossary = glossary
         self.locale = locale
-        self.n_best = n_best
+        self.n_best = n_best if STEP_CHOOSE in ladder else 1
+        self.ladder = ladder
         self.source_matcher = SourceMatcher(glossary)
         self.target_matcher = TargetMatcher(glossary, locale)
 
@@ -132,7 +139,7 @@ class Enforcer:
                     forbidden_renderings += list(self.glossary.renderings(concept.id, self.locale))
                 for rendering in forbidden_renderings:
                     bans.update(rendering.surfaces)
-        plan.bans = frozenset(bans)
+        plan.bans = frozenset(bans) if STEP_BAN in self.ladder else frozenset()
         plan.forbidden = frozenset(forbidden)
         return plan
 
@@ -219,7 +226,7 @@ class Enforcer:
                       for plan, hyp in zip(plans, best)]
 
         # Step 3: force, a batched decode per round over every unmet sentence.
-        for _ in range(MAX_FORCE_ROUNDS):
+        for _ in range(MAX_FORCE_ROUNDS if STEP_FORCE in self.ladder else 0):
             pending = [i for i, s in enumerate(steps) if s == STEP_FORCE
                        and self.violations(plans[i], best[i].text)[0] > 0]  # type: ignore[union-attr]
             if not pending:
@@ -238,7 +245,7 @@ class Enforcer:
             settled = {k: steps[i] if steps[i] != STEP_FORCE else STEP_DECODE for k in first_pass[i]}
             for k in self._satisfied(plan, text) - first_pass[i]:
                 settled[k] = STEP_FORCE
-            if plan.enforced and self.violations(plan, text)[0] > 0:
+            if STEP_SUBSTITUTE in self.ladder and plan.enforced and self.violations(plan, text)[0] > 0:
                 substituted = self._substitute(plan, text)
                 if self.violations(plan, substituted)[0] < self.violations(plan, text)[0]:
                     for k in self._satisfied(plan, substituted) - self._satisfied(plan, text):

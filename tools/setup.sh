@@ -10,6 +10,9 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 # GNU gettext's msgfmt checks every catalog the tests write.
 need_apt=()
 command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
+# Debian's Chromium and its driver open the review page in the browser tests.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "setup: installing ${need_apt[*]} with apt-get" >&2

@@ -393,6 +393,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
 from translate.cli_catalog import catalog_group  # noqa: E402
 from translate.cli_exchange import exchange_commands  # noqa: E402
 from translate.cli_glossary import check_command, glossary_group  # noqa: E402
+from translate.cli_report import report_command  # noqa: E402
 from translate.cli_review import review_commands  # noqa: E402
 
 for _command in (*exchange_commands, *review_commands):
@@ -400,6 +401,7 @@ for _command in (*exchange_commands, *review_commands):
 main.add_command(glossary_group)
 main.add_command(check_command)
 main.add_command(catalog_group)
+main.add_command(report_command)
 
 if __name__ == "__main__":
     main()

@@ -91,13 +91,14 @@ def test_force_puts_in_a_rendering_the_model_never_produces(engine: Engine, lexi
     path = write_glossary(tmp_path / "g.yaml", [
         {"id": "karabakh", "en": "Karabakh", "qtc": [(wanted, "preferred")]},
     ])
+    calls = engine.decode_calls
     result = run(engine, path, BAKU)
     [occ] = result.occurrences
     assert (occ.outcome, occ.step, occ.found) == ("forced", "force", wanted)
     assert wanted in result.target
     # The model continues after the forced rendering: the rest of the sentence survives.
     assert lexicon["separatists"] in result.target.lower()
-    assert engine.decode_calls == 2  # one first pass, one forced pass
+    assert engine.decode_calls - calls == 2  # one first pass, one forced pass
 
 
 def test_substitute_replaces_a_deprecated_rendering_keeping_case(engine: Engine, lexicon: dict[str, str],
@@ -167,11 +168,13 @@ def test_forbidden_rendering_never_survives(engine: Engine, lexicon: dict[str, s
     path = write_glossary(tmp_path / "g.yaml", [
         {"id": "karabakh", "en": "Karabakh", "qtc": [(wanted, "preferred"), (wrong, "forbidden")]},
     ])
-    for ladder in (LADDER, LADDER - {STEP_FORCE}):
+    for ladder, outcomes in ((LADDER, {"settled", "forced", "substituted"}),
+                             # without force the ladder may have to give up, but visibly
+                             (LADDER - {STEP_FORCE}, {"settled", "substituted", "unresolved"})):
         result = run(engine, path, BAKU, ladder=ladder)
         assert wrong.lower() not in result.target.lower()
         [occ] = result.occurrences
-        assert occ.outcome in ("settled", "forced", "substituted")
+        assert occ.outcome in outcomes
 
 
 def test_quoted_deprecated_term_is_left_alone(engine: Engine, lexicon: dict[str, str], tmp_path: Path) -> None:

@@ -87,13 +87,16 @@ def test_editor_work_survives_a_changed_source(runner: CliRunner, workdir: Path)
     translate(runner)
     catalog = polib.pofile(str(PO), wrapwidth=0)
     lines = (workdir / "article.txt").read_text("utf-8").split("\n")
-    reviewed_src, changed_src = lines[5], lines[7]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    reviewed_at, changed_at = filled[3], filled[4]
+    reviewed_src, changed_src = lines[reviewed_at], lines[changed_at]
+    assert "enduring peace" in changed_src
     reviewed = catalog.find(reviewed_src)
     reviewed.flags = [f for f in reviewed.flags if f not in ("fuzzy", UNRESOLVED_FLAG)]
     reviewed.msgstr = "Reviewed by an editor."
     reviewed.tcomment = "checked against the wire copy"
     catalog.save(str(PO))
-    lines[7] = changed_src.replace("enduring peace", "lasting peace")
+    lines[changed_at] = changed_src.replace("enduring peace", "lasting peace")
     (workdir / "article.txt").write_text("\n".join(lines), encoding="utf-8")
 
     log = translate(runner)
@@ -103,11 +106,11 @@ def test_editor_work_survives_a_changed_source(runner: CliRunner, workdir: Path)
     assert kept.msgstr == "Reviewed by an editor."
     assert kept.tcomment == "checked against the wire copy"
     assert "fuzzy" not in kept.flags
-    changed = catalog.find(lines[7])
+    changed = catalog.find(lines[changed_at])
     assert "fuzzy" in changed.flags and changed.previous_msgid == changed_src
     assert [e.msgid for e in catalog.obsolete_entries()] == []
     out = (workdir / "article.qtc.txt").read_text("utf-8").split("\n")
-    assert out[5] == "Reviewed by an editor."
+    assert out[reviewed_at] == "Reviewed by an editor."
     msgfmt_check(PO)
 
 

@@ -158,11 +158,12 @@ class Enforcer:
         required = Counter(n.target for n in plan.enforced if not n.occurrence.quoted)
         required_quoted = Counter(n.target for n in plan.enforced if n.occurrence.quoted)
         hard = 0
-        for concept_id, count in required.items():
-            hard += max(0, count - acceptable[concept_id])
-        for concept_id, count in required_quoted.items():
-            # quoted and enforced (quotation: same): a rendering anywhere counts
-            hard += max(0, count + required[concept_id] - acceptable_any[concept_id]) if count else 0
+        for concept_id in set(required) | set(required_quoted):
+            # Our-voice occurrences need renderings outside quotations; quoted
+            # ones under `quotation: same` are met by a rendering anywhere.
+            outside = max(0, required[concept_id] - acceptable[concept_id])
+            total = max(0, required[concept_id] + required_quoted[concept_id] - acceptable_any[concept_id])
+            hard += max(outside, total)
         needed = {n.target for n in plan.enforced}
         for hit in hits:
             if hit.quoted:
@@ -242,7 +243,8 @@ class Enforcer:
             text = hyp.text
             # Which step settled each need: the first-pass step for those the
             # first pass met, force for those met since.
-            settled = {k: steps[i] if steps[i] != STEP_FORCE else STEP_DECODE for k in first_pass[i]}
+            first_step = steps[i] if steps[i] != STEP_FORCE else (STEP_BAN if plan.bans else STEP_DECODE)
+            settled = {k: first_step for k in first_pass[i]}
             for k in self._satisfied(plan, text) - first_pass[i]:
                 settled[k] = STEP_FORCE
             if STEP_SUBSTITUTE in self.ladder and plan.enforced and self.violations(plan, text)[0] > 0:

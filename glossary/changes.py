@@ -3,7 +3,9 @@
 Every import (TBX, CSV, PO) produces a list of `Change` records first; a person
 reads them and only then applies them. Applying edits the YAML file in place
 with ruamel's round-trip mode, so comments, key order, quoting and layout are
-kept and `git diff` shows only the change, and replaces the file atomically.
+kept and `git diff` shows only the change, and replaces the file atomically
+under the glossary's lock (the merge, tree helpers, lock and writes are those
+of `glossary.yaml_edit`, shared with the review workflow).
 
 Change fields (`concept` is None for a top-level field, `locale` is None for a
 concept-level field):
@@ -20,8 +22,7 @@ concept-level field):
 
 from __future__ import annotations
 
-import difflib
-import io
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -33,17 +34,26 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from glossary.errors import GlossaryError, GlossaryInvalid, Problem, UnknownLocale
+from glossary.errors import GlossaryError, GlossaryInvalid, Problem
 from glossary.load import CONCEPT_KEYS, RENDERING_KEYS, load_glossary
-from glossary.locales import normalize_locale
 from glossary.model import Glossary, Status
+from glossary.yaml_edit import (
+    ReviewFileError,
+    dump,
+    find_concept,
+    find_locale_key,
+    glossary_lock,
+    insert_key,
+    load_glossary_text,
+    locale_order,
+    minimal_merge,
+    write_atomic,
+)
 from glossary.yaml_write import (
     concept_to_mapping,
-    load_glossary_text,
     new_yaml,
     rendering_to_mapping,
     to_commented,
-    write_atomic,
 )
 
 SCALAR_FIELDS = ("subject", "policy", "quotation", "use_instead", "definition", "note")
@@ -176,6 +186,7 @@ def value_of(glossary: Glossary, concept_id: str | None, locale: str | None, fie
     raise ExchangeError(f"unknown field {field_name!r}")
 
 
+# Not derived from semantic_diff.diff_glossaries: these are edit instructions (whole rendering lists, order-sensitive, `old` as apply's precondition), not per-rendering review entries.
 def diff_glossaries(old: Glossary, new: Glossary) -> list[Change]:
     """Every change that turns `old` into `new`, in file order.
 
@@ -215,12 +226,6 @@ def diff_glossaries(old: Glossary, new: Glossary) -> list[Change]:
 
 
 # -- applying changes to the YAML file -----------------------------------------
-
-def _emit(yaml: Any, tree: Any) -> str:
-    stream = io.StringIO()
-    yaml.dump(tree, stream)
-    return stream.getvalue()
-
 
 _DASH = re.compile(r"^( *)- ")
 _KEY = re.compile(r"^( *)[^\s#-][^:]*:\s*(#.*)?$")
@@ -262,39 +267,6 @@ def _yaml_for(text: str) -> Any:
     mapping, sequence, offset = _guess_layout(text)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
-
-
-def _merge(original: str, base: str, changed: str) -> str:
-    """Carry the edit from `base` to `changed` over to `original`, line by line.
-
-    `base` is ruamel's re-emission of the unchanged file and `changed` that of
-    the edited tree. Hand formatting ruamel cannot reproduce (lines wrapped by
-    hand, a different width) differs between `original` and `base`; every
-    region the edit did not touch is copied from `original`, so only edited
-    regions take ruamel's formatting. The caller checks the result.
-    """
-    a_lines = original.splitlines(keepends=True)
-    b_lines = base.splitlines(keepends=True)
-    c_lines = changed.splitlines(keepends=True)
-    # The C position of each B line (for an edited line: where its
-    # replacement starts), so a B range maps to the C lines that replace it.
-    c_pos = [0] * (len(b_lines) + 1)
-    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, b_lines, c_lines, autojunk=False).get_opcodes():
-        for index in range(i1, i2):
-            c_pos[index] = j1 + (index - i1) if tag == "equal" else j1
-    # Lines inserted before the first line belong to the first region, lines
-    # inserted at a region boundary to the region before it.
-    c_pos[0] = 0
-    c_pos[len(b_lines)] = len(c_lines)
-    result: list[str] = []
-    for _tag, b1, b2, a1, a2 in difflib.SequenceMatcher(None, b_lines, a_lines, autojunk=False).get_opcodes():
-        c_slice = c_lines[c_pos[b1] : c_pos[b2]]
-        if c_slice == b_lines[b1:b2]:
-            # Untouched by the edit: the original's own formatting.
-            result.extend(a_lines[a1:a2])
-        else:
-            result.extend(c_slice)
-    return "".join(result)
 
 
 def _same_content(left: Glossary, right: Glossary) -> bool:
@@ -362,7 +334,7 @@ def _push_blank(node: Any, count: int) -> None:
         entry[slot] = CommentToken("\n" * (count + 1), CommentMark(0), None)
 
 
-def _insert_key(node: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
+def _set_key(node: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
     """Set `key`, or insert it after the keys that precede it in the documented order."""
     if key in node:
         node[key] = value
@@ -372,25 +344,7 @@ def _insert_key(node: CommentedMap, key: str, value: Any, order: Sequence[str]) 
     for index, existing in enumerate(node):
         if existing in order and order.index(existing) < rank:
             position = index + 1
-    node.insert(position, key, value)
-
-
-def _find_concept(tree: Any, concept_id: str) -> tuple[int, CommentedMap] | None:
-    for index, item in enumerate(tree.get("concepts") or ()):
-        if isinstance(item, dict) and item.get("id") == concept_id:
-            return index, item
-    return None
-
-
-def _find_locale_key(mapping: Any, locale: str) -> Any:
-    """The key under which `locale` is written (`pt_BR`, `pt-BR`, ...), or None."""
-    for key in mapping:
-        try:
-            if isinstance(key, str) and normalize_locale(key) == locale:
-                return key
-        except UnknownLocale:
-            continue
-    return None
+    insert_key(node, position, key, value)
 
 
 def _rendering_node(data: dict[str, Any]) -> CommentedMap:
@@ -409,7 +363,7 @@ def _apply_one(tree: Any, change: Change) -> None:
         else:
             tree[change.field] = change.new
         return
-    found = _find_concept(tree, change.concept)
+    found = find_concept(tree, change.concept)
     concepts = tree["concepts"]
     if change.field == "concept":
         if change.new is None:
@@ -433,15 +387,9 @@ def _apply_one(tree: Any, change: Change) -> None:
     if found is None:
         raise ApplyConflict(f"concept {change.concept!r} is no longer in the glossary file")
     node = found[1]
-    order = []
-    for value in tree.get("locales") or ():
-        try:
-            order.append(normalize_locale(str(value)))
-        except UnknownLocale:
-            continue
     blank = _pop_blank(node)
     try:
-        _apply_to_concept(node, change, order)
+        _apply_to_concept(node, change, locale_order(tree))
     finally:
         _push_blank(node, blank)
 
@@ -452,7 +400,7 @@ def _apply_to_concept(node: CommentedMap, change: Change, order: list[str]) -> N
         if change.new is None:
             node.pop(change.field, None)
         else:
-            _insert_key(node, change.field, change.new, CONCEPT_KEYS)
+            _set_key(node, change.field, change.new, CONCEPT_KEYS)
         return
     assert change.locale is not None
     if change.field == "first_mention":
@@ -461,33 +409,33 @@ def _apply_to_concept(node: CommentedMap, change: Change, order: list[str]) -> N
             if change.new is None:
                 return
             mentions = CommentedMap()
-            _insert_key(node, "first_mention", mentions, CONCEPT_KEYS)
-        key = _find_locale_key(mentions, change.locale)
+            _set_key(node, "first_mention", mentions, CONCEPT_KEYS)
+        key = find_locale_key(mentions, change.locale)
         if change.new is None:
             if key is not None:
                 del mentions[key]
             if not mentions:
                 del node["first_mention"]
         else:
-            _insert_key(mentions, key if key is not None else change.locale, change.new, order)
+            _set_key(mentions, key if key is not None else change.locale, change.new, order)
         return
     terms = node.get("terms")
     if terms is None:
         terms = CommentedMap()
-        _insert_key(node, "terms", terms, CONCEPT_KEYS)
-    key = _find_locale_key(terms, change.locale)
+        _set_key(node, "terms", terms, CONCEPT_KEYS)
+    key = find_locale_key(terms, change.locale)
     if change.field == "renderings":
         if change.new is None:
             if key is not None:
                 del terms[key]
             return
         seq = CommentedSeq(_rendering_node(item) for item in change.new)
-        _insert_key(terms, key if key is not None else change.locale, seq, order)
+        _set_key(terms, key if key is not None else change.locale, seq, order)
         return
     if change.field == "preferred":
         if key is None:
             seq = CommentedSeq([_rendering_node({"text": change.new, "status": "preferred"})])
-            _insert_key(terms, change.locale, seq, order)
+            _set_key(terms, change.locale, seq, order)
             return
         items = terms[key]
         target = None
@@ -518,11 +466,24 @@ def apply_changes(yaml_path: str | Path, changes: Sequence[Change]) -> None:
     Each change's `old` must still be the file's current value, else
     ApplyConflict (someone edited the file since the import was computed).
     The edited text must load as a valid glossary and show every `new` value
-    before it replaces the file. Raises GlossaryInvalid, ApplyConflict.
+    before it replaces the file. Holds the glossary's lock (`glossary_lock`)
+    from the check to the write, as an approval does. Raises GlossaryInvalid,
+    ApplyConflict, ExchangeError (also for a lock held too long).
     """
     path = Path(yaml_path)
     if not changes:
         return
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(glossary_lock(path))
+        except ReviewFileError as error:
+            # Another command holds the file (an approval, another import):
+            # a failure to retry, not bad input.
+            raise ExchangeError(str(error)) from None
+        _apply_locked(path, changes)
+
+
+def _apply_locked(path: Path, changes: Sequence[Change]) -> None:
     current = load_glossary(path)
     for change in changes:
         now = value_of(current, change.concept, change.locale, change.field)
@@ -535,12 +496,12 @@ def apply_changes(yaml_path: str | Path, changes: Sequence[Change]) -> None:
     yaml = _yaml_for(text)
     tree = yaml.load(text)
     # ruamel's rendering of the unchanged file: the common base of the merge.
-    base = _emit(yaml, tree)
+    base = dump(yaml, tree)
     for change in changes:
         _apply_one(tree, change)
-    changed = _emit(yaml, tree)
+    changed = dump(yaml, tree)
     expected = load_glossary_text(changed, str(path))
-    result = _merge(text, base, changed)
+    result = minimal_merge(text, base, changed)
     try:
         merged = load_glossary_text(result, str(path))
     except GlossaryInvalid:

@@ -159,6 +159,7 @@ def _diff_concept(old: Concept, new: Concept) -> list[DiffEntry]:
     return entries
 
 
+# Not derived from changes.diff_glossaries: a review report per rendering (matched by text, order ignored, classed by check impact), not edits to apply.
 def diff_glossaries(old: Glossary, new: Glossary) -> list[DiffEntry]:
     """Every difference from `old` to `new`, in the new file's concept order."""
     entries: list[DiffEntry] = []

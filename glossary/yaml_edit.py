@@ -7,9 +7,12 @@ wherever the round-trip dumper would reformat a line the change does not touch
 (`[ a, b ]` spacing, a list indented differently from the rest of the file),
 the editor's original line is kept.
 
-This module also holds the small file helpers the review workflow shares:
-atomic writes (temporary file in the same folder + `os.replace`) and the lock
-file that serialises every writer of a glossary and its side files.
+Both editors of the file (the review workflow here and `glossary.changes`
+for imports) use this module's merge, its ruamel tree helpers (`find_concept`,
+`find_locale_key`, `locale_order`, `insert_key`, `dump`) and its file helpers:
+loading a glossary from text, atomic writes (temporary file in the same folder
++ `os.replace`) and the lock file that serialises every writer of a glossary
+and its side files.
 """
 
 from __future__ import annotations
@@ -44,13 +47,19 @@ __all__ = [
     "YamlEditError",
     "atomic_write_bytes",
     "atomic_write_text",
+    "dump",
     "edit_text",
+    "find_concept",
+    "find_locale_key",
     "glossary_lock",
+    "insert_key",
     "load_glossary_text",
+    "locale_order",
     "minimal_merge",
     "read_text",
     "set_rendering",
     "write_all_or_nothing",
+    "write_atomic",
 ]
 
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -177,7 +186,8 @@ def _load_tree(text: str, name: str) -> tuple[YAML, Any]:
         raise YamlEditError(f"{name}: cannot parse the YAML: {error}") from None
 
 
-def _dump(yaml: YAML, tree: Any) -> str:
+def dump(yaml: YAML, tree: Any) -> str:
+    """The text `yaml` writes for a round-trip tree."""
     buffer = io.StringIO()
     yaml.dump(tree, buffer)
     return buffer.getvalue()
@@ -197,7 +207,8 @@ def minimal_merge(original: str, unchanged_dump: str, changed_dump: str) -> str:
     unchanged dump with changed dump) are anchors; between two anchors the
     original text is kept if the dumps agree there, and the changed dump is
     used otherwise. So the result differs from the original only in regions
-    the edit touched, even where the dumper reformats other lines.
+    the edit touched, even where the dumper reformats other lines. Callers
+    check that the result means what `changed_dump` means.
     """
     if original == unchanged_dump:
         return changed_dump
@@ -229,8 +240,32 @@ def minimal_merge(original: str, unchanged_dump: str, changed_dump: str) -> str:
             for tag, i1, i2, j1, j2 in matcher.get_opcodes():
                 out.extend(a_gap[i1:i2] if tag == "equal" else c_gap[j1:j2])
         else:
-            out.extend(c_gap)
+            out.extend(_keep_untouched_runs(a_gap, b_gap, c_gap))
     return "".join(out)
+
+
+def _keep_untouched_runs(a: list[str], b: list[str], c: list[str]) -> list[str]:
+    """The lines of `c`, except runs the edit left alone, which stay as in `a`.
+
+    For a gap where the dumper did not rewrite one line for one (a flow list
+    wrapped by hand over two lines, dumped on one): `b` is aligned with `a` in
+    runs, and a run whose lines `c` leaves as `b` has them keeps `a`'s lines.
+    """
+    # The C position of each B line (for an edited line: where its
+    # replacement starts), so a B run maps to the C lines that replace it.
+    c_pos = [0] * (len(b) + 1)
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, b, c, autojunk=False).get_opcodes():
+        for index in range(i1, i2):
+            c_pos[index] = j1 + (index - i1) if tag == "equal" else j1
+    # Lines inserted before the first line belong to the first run, lines
+    # inserted at a run boundary to the run before it.
+    c_pos[0] = 0
+    c_pos[len(b)] = len(c)
+    out: list[str] = []
+    for _tag, b1, b2, a1, a2 in difflib.SequenceMatcher(None, b, a, autojunk=False).get_opcodes():
+        c_run = c[c_pos[b1] : c_pos[b2]]
+        out.extend(a[a1:a2] if c_run == b[b1:b2] else c_run)
+    return out
 
 
 def edit_text(text: str, name: str, concept_id: str, locale: str, rendering_text: str,
@@ -243,9 +278,9 @@ def edit_text(text: str, name: str, concept_id: str, locale: str, rendering_text
     diff, but never a wrong file.
     """
     yaml, tree = _load_tree(text, name)
-    before = _dump(yaml, tree)
+    before = dump(yaml, tree)
     changes = set_rendering(tree, concept_id, locale, rendering_text, status, forms)
-    after = _dump(yaml, tree)
+    after = dump(yaml, tree)
     merged = minimal_merge(text, before, after)
     try:
         if _plain(merged) == _plain(after):
@@ -262,21 +297,35 @@ def _normal_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _same_locale(key: Any, locale: str) -> bool:
-    try:
-        return isinstance(key, str) and normalize_locale(key) == locale
-    except UnknownLocale:
-        return False
-
-
-def _find_concept(tree: Any, concept_id: str) -> CommentedMap:
+def find_concept(tree: Any, concept_id: str) -> tuple[int, CommentedMap] | None:
+    """The index and node of a concept in the tree's `concepts` list, or None."""
     concepts = tree.get("concepts") if isinstance(tree, dict) else None
     if not isinstance(concepts, list):
         raise YamlEditError("the glossary file has no 'concepts' list")
-    for node in concepts:
+    for index, node in enumerate(concepts):
         if isinstance(node, dict) and node.get("id") == concept_id:
-            return node
-    raise UnknownConcept(f"no concept {concept_id!r} in the glossary")
+            return index, node
+    return None
+
+
+def find_locale_key(mapping: Any, locale: str) -> Any:
+    """The key under which `locale` is written (`pt_BR`, `pt-BR`, ...), or None."""
+    for key in mapping:
+        try:
+            if isinstance(key, str) and normalize_locale(key) == locale:
+                return key
+        except UnknownLocale:
+            continue
+    return None
+
+
+def locale_order(tree: Any) -> list[str]:
+    """The tree's top `locales` list, normalized (unknown codes left out)."""
+    order: list[str] = []
+    for value in tree.get("locales") or ():
+        with contextlib.suppress(UnknownLocale):
+            order.append(normalize_locale(str(value)))
+    return order
 
 
 def _is_flow(node: Any) -> bool:
@@ -336,7 +385,7 @@ def _append_item(seq: CommentedSeq, item: Any) -> None:
     _put_comment(_post_comment_slot(seq), token)
 
 
-def _insert_key(node: CommentedMap, position: int, key: str, value: Any) -> None:
+def insert_key(node: CommentedMap, position: int, key: str, value: Any) -> None:
     """Insert a key; at the end of the mapping, keep what followed it after it."""
     if position < len(node):
         node.insert(position, key, value)
@@ -380,18 +429,17 @@ def set_rendering(tree: Any, concept_id: str, locale: str, text: str, status: St
     """
     locale = normalize_locale(locale)
     text = _normal_text(text)
-    concept = _find_concept(tree, concept_id)
+    found = find_concept(tree, concept_id)
+    if found is None:
+        raise UnknownConcept(f"no concept {concept_id!r} in the glossary")
+    concept = found[1]
     terms = concept.get("terms")
     if not isinstance(terms, CommentedMap):
         raise YamlEditError(f"concept {concept_id!r} has no 'terms' mapping")
-    key = next((k for k in terms if _same_locale(k, locale)), None)
+    key = find_locale_key(terms, locale)
     if key is None:
-        order: list[str] = []
-        for value in tree.get("locales") or ():
-            with contextlib.suppress(UnknownLocale):
-                order.append(normalize_locale(str(value)))
         key = locale
-        _insert_key(terms, _locale_position(terms, locale, order), key, CommentedSeq())
+        insert_key(terms, _locale_position(terms, locale, locale_order(tree)), key, CommentedSeq())
     items = terms[key]
     if not isinstance(items, CommentedSeq):
         raise YamlEditError(f"'terms' {key} of concept {concept_id!r} is not a list")
@@ -429,7 +477,7 @@ def set_rendering(tree: Any, concept_id: str, locale: str, text: str, status: St
             else:
                 keys = list(target.keys())
                 where = keys.index("status") + 1 if "status" in keys else len(keys)
-                _insert_key(target, where, "forms", _flow_seq(tuple(added)))
+                insert_key(target, where, "forms", _flow_seq(tuple(added)))
         changes.append(RenderingChange(concept_id, locale, _normal_text(target["text"]), old,
                                        status.value, tuple(added)))
 
@@ -453,11 +501,13 @@ def load_glossary_text(text: str, name: str, folder: Path | None = None) -> Glos
     """Validate a glossary given as text, reporting problems against `name`.
 
     `load_glossary` reads a path, so the text goes to a private temporary file
-    (in `folder` if given, e.g. next to the real file).
+    (in `folder` if given, e.g. next to the real file); problems and the
+    result name `name` instead, and `digest` is that of the UTF-8 text.
+    Raises GlossaryInvalid.
     """
     with tempfile.TemporaryDirectory(dir=folder, prefix=".termguard-check-") as tmp:
         path = Path(tmp) / "glossary.yaml"
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
         try:
             glossary = load_glossary(path)
         except GlossaryInvalid as error:
@@ -483,18 +533,31 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` (see `_replace_file`), or ReviewFileError."""
+    path = Path(path)
+    try:
+        _replace_file(path, data)
+    except OSError as error:
+        raise ReviewFileError(f"{path}: cannot write it: {error.strerror or error}") from None
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a file (text as UTF-8) atomically, creating its folder; raises OSError."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _replace_file(target, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
     """Replace `path` with `data`: a reader sees the old file or the new one.
 
     The temporary file lives in the same folder, so `os.replace` is a rename;
-    the old file's permission bits are kept.
+    the old file's permission bits are kept, a new file gets the umask's.
     """
-    path = Path(path)
     try:
         mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = None
-    except OSError as error:
-        raise ReviewFileError(f"{path}: cannot write it: {error.strerror or error}") from None
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -511,8 +574,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         tmp = None
-    except OSError as error:
-        raise ReviewFileError(f"{path}: cannot write it: {error.strerror or error}") from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -3,28 +3,23 @@
 Imports (TBX) build a `Glossary` in memory; this module turns it back into the
 file editors own, so that `load_glossary(dump_glossary(g))` gives `g` again.
 It also holds the plain-mapping form of concepts and renderings that change
-records carry, and the small helpers every exchange module shares: loading a
-glossary from text and writing a file atomically.
+records carry. `load_glossary_text` and `write_atomic` are re-exported from
+`glossary.yaml_edit`, which holds the file helpers every writer shares.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
-import tempfile
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from glossary.errors import GlossaryInvalid, Problem
-from glossary.load import SCHEMA_VERSION, load_glossary
+from glossary.load import SCHEMA_VERSION
 from glossary.model import DEFAULT_STEM_MAX, Concept, Glossary, Rendering
+from glossary.yaml_edit import load_glossary_text, write_atomic
 
 # Wide enough that ruamel never folds a value over two lines: one value per
 # line keeps `git diff` of a generated file readable and line-based.
@@ -131,54 +126,6 @@ def dump_glossary(glossary: Glossary) -> str:
     for position in reversed(starts[1:]):
         text = text[:position] + "\n" + text[position:]
     return _HEADER + text
-
-
-def load_glossary_text(text: str, name: str) -> Glossary:
-    """Validate YAML text with the same rules as `load_glossary`.
-
-    The loader reads files only, so the text goes through a private temporary
-    file; problems and the result name `name` instead of that file.
-    Raises GlossaryInvalid.
-    """
-    data = text.encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="termguard-") as folder:
-        path = Path(folder) / "glossary.yaml"
-        path.write_bytes(data)
-        try:
-            glossary = load_glossary(path)
-        except GlossaryInvalid as error:
-            raise GlossaryInvalid(
-                [Problem(name, p.line, p.message, p.hint) for p in error.problems]
-            ) from None
-    return replace(glossary, path=name, digest=hashlib.sha256(data).hexdigest())
-
-
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half.
-
-    The temporary file sits in the target folder so `os.replace` stays on one
-    file system and is atomic.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            os.chmod(temp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 __all__ = [

@@ -16,6 +16,12 @@ Usage::
 
     pip install torch==2.13.0 transformers   # build-only dependencies
     python tools/build_test_model.py [--out tests/model] [--minutes N] [--seed S]
+
+Training stops after ``--steps`` updates or ``--minutes`` of wall-clock time,
+whichever comes first; the learning-rate schedule follows the same clock.
+``--init-from DIR`` continues training a model saved by an earlier run (its
+``/tmp/testmodel-build/hf`` folder), which is how a build interrupted or cut
+short on a busy machine is carried on.  The corpus depends only on the seed.
 """
 
 from __future__ import annotations

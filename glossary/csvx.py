@@ -118,10 +118,18 @@ def export_csv(glossary: Glossary, locale: str, *, shape: Shape = "deepl", sourc
     return stream.getvalue()
 
 
-def _source_index(glossary: Glossary) -> dict[str, str]:
-    """Source term -> concept id: exact text first, then case-folded."""
+def _source_index(glossary: Glossary, target: str | None = None) -> dict[str, str]:
+    """Source term -> concept id: exact text first, then case-folded.
+
+    When several concepts share a source term, a concept with a preferred
+    rendering in `target` wins: the export writes rows only for those, so a
+    row read back belongs to one of them, not to a concept it never came from.
+    """
     index: dict[str, str] = {}
-    for concept in glossary.concepts.values():
+    concepts = list(glossary.concepts.values())
+    if target is not None:
+        concepts.sort(key=lambda c: glossary.preferred(c.id, target) is None)  # stable: glossary order kept
+    for concept in concepts:
         for rendering in concept.terms.get(glossary.source, ()):
             if rendering.status in (Status.PREFERRED, Status.ADMITTED):
                 index.setdefault(rendering.text, concept.id)
@@ -160,7 +168,7 @@ def import_csv(data: bytes, glossary: Glossary, locale: str, shape: Shape = "dee
             [Problem(name, line, f"the file is not valid UTF-8 (byte 0x{data[error.start]:02X})", "save it as UTF-8")]
         ) from None
     problems: list[Problem] = []
-    index = _source_index(glossary)
+    index = _source_index(glossary, target)
     wanted: dict[str, tuple[str, int]] = {}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     expected_columns = "2 (source,target)" if shape == "amazon" else "2 (source,target) or 4 (source,target,source language,target language)"

@@ -22,7 +22,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
 from glossary.locales import normalize_locale
@@ -40,6 +41,9 @@ SCHEMA_VERSION = 1
 # A termbase of a few thousand concepts is well under a megabyte; the cap keeps
 # a mistaken or hostile file from exhausting memory before validation starts.
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# A glossary nests about six levels deep; the composer recurses once per level,
+# so a deeper document ([[[[...) would end in a RecursionError instead of a problem.
+MAX_YAML_DEPTH = 64
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
@@ -170,8 +174,24 @@ def _parse_yaml(data: bytes, name: str) -> Any:
             [Problem(name, line, "the file is not valid UTF-8", "save it as UTF-8")]
         ) from None
     yaml = YAML(typ="rt")
+    depth = 0
     try:
         for event in yaml.parse(io.StringIO(text)):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise GlossaryInvalid(
+                        [
+                            Problem(
+                                name,
+                                event.start_mark.line + 1,
+                                f"the YAML nests more than {MAX_YAML_DEPTH} levels deep",
+                                "a glossary needs only a few levels; check that this is the right file",
+                            )
+                        ]
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
             if isinstance(event, AliasEvent) or (
                 isinstance(event, NodeEvent) and event.anchor is not None
             ):
@@ -196,9 +216,19 @@ def _parse_yaml(data: bytes, name: str) -> Any:
         else:
             hint = "fix the YAML syntax (indentation, quotes, brackets, colons)"
         raise GlossaryInvalid([Problem(name, line, f"YAML syntax error: {what}", hint)]) from None
-    except YAMLError as error:
+    except ReaderError as error:
+        # A control character YAML does not allow: name it and its line, on one line.
+        line = text[: error.position].count("\n") + 1 if isinstance(error.position, int) else None
+        character = error.character
+        what = f"U+{character:04X}" if isinstance(character, int) else repr(character)
         raise GlossaryInvalid(
-            [Problem(name, None, f"YAML error: {error}", "fix the YAML syntax")]
+            [Problem(name, line, f"the character {what} is not allowed in YAML ({error.reason})",
+                     "remove it, or write it as an escape inside a double-quoted string")]
+        ) from None
+    except YAMLError as error:
+        message = " ".join(str(error).split())  # keep the problem on one line
+        raise GlossaryInvalid(
+            [Problem(name, None, f"YAML error: {message}", "fix the YAML syntax")]
         ) from None
 
 

@@ -17,7 +17,9 @@ Rules (docs/glossary-format.md, "Matching rules"):
 - forms listed in the file count; a `stem` counts for any word that starts
   with it and has at most `stem_max` more characters (in a multi-word stem,
   each word is such a prefix);
-- longest match first: a shorter match overlapping a longer one is dropped.
+- longest match first: a shorter match overlapping a longer one is dropped;
+- invisible format characters inside a word (U+200B-U+200D, U+2060, U+FEFF)
+  are ignored, so they cannot hide a term.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ from glossary.quotes import depths_at, quoted_spans
 # A word: a letter or digit, then letters, digits and the combining marks that
 # may follow them (an underscore inside a word is kept: this form of the
 # pattern runs about twice as fast, and news text has no underscores).
-_TOKEN = re.compile(r"[^\W_][\w\u0300-\u036f\u0483-\u0489]*")
+#
+# Invisible format characters (zero-width space, non-joiner, joiner, word
+# joiner, BOM) inside a word belong to it and are dropped from its key: they
+# change nothing a reader sees, so "Art<U+200B>sakh" must still be Artsakh and
+# cannot slip a forbidden term past a check.
+_TOKEN = re.compile(r"[^\W_][\w\u0300-\u036f\u0483-\u0489\u200b-\u200d\u2060\ufeff]*")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _HYPHENS = "-\u2010\u2011\u00ad"
 _APOSTROPHES = "'\u2019\u02bc"
 _GAP_TABLE = str.maketrans({**{h: "-" for h in _HYPHENS}, **{a: "'" for a in _APOSTROPHES}})
@@ -65,7 +74,7 @@ def fold_for(locale: str) -> Fold:
 
 def _gap_class(gap: str) -> str:
     """What separates two words, with whitespace and one hyphen equivalent."""
-    cleaned = "".join(gap.split()).translate(_GAP_TABLE)
+    cleaned = "".join(gap.split()).translate(_GAP_TABLE).translate(_DROP_INVISIBLE)
     return "" if cleaned == "-" else cleaned
 
 
@@ -85,6 +94,8 @@ class _Tokens:
         else:
             self.matches = list(_TOKEN.finditer(text))
             self.keys = [fold(unicodedata.normalize("NFC", m.group())) for m in self.matches]
+        if _INVISIBLE.search(text):
+            self.keys = [key.translate(_DROP_INVISIBLE) for key in self.keys]
 
     def __len__(self) -> int:
         return len(self.keys)

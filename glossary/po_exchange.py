@@ -15,6 +15,8 @@ obsolete ones are skipped, and an msgctxt that names no concept is a problem.
 
 from __future__ import annotations
 
+import codecs
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -128,6 +130,18 @@ def write_po(po: polib.POFile, path: str | Path) -> Path:
     return target
 
 
+class _PoText(str):
+    """PO content whose lines end at LF only.
+
+    polib splits content with ``str.splitlines``, which also breaks at form
+    feed, U+2028 and other characters a msgstr may hold raw: the entry would
+    be cut in two and every later line number would be off.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        return self.split("\n")
+
+
 def import_po(path: str | Path, glossary: Glossary, locale: str | None = None) -> ChangeList:
     """The changes a reviewed PO file proposes; nothing is written.
 
@@ -150,11 +164,23 @@ def import_po(path: str | Path, glossary: Glossary, locale: str | None = None) -
     try:
         # polib takes either a path or the content; a trailing newline makes
         # sure it never mistakes the content for a path.
-        po = polib.pofile(text if text.endswith("\n") else text + "\n", encoding="utf-8", wrapwidth=0)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # a raw CR can only be a line end
+        po = polib.pofile(_PoText(text if text.endswith("\n") else text + "\n"), encoding="utf-8", wrapwidth=0)
     except (OSError, ValueError) as error:
         raise ExchangeInvalid([Problem(name, _line_in(str(error)), f"not a valid PO file: {error}")]) from None
 
     problems: list[Problem] = []
+    declared = re.search(r"charset=([A-Za-z0-9_.:-]+)", po.metadata.get("Content-Type", ""))
+    if declared and declared.group(1).lower() != "charset" and not data.isascii():
+        # The bytes were read as UTF-8; a header naming another charset means
+        # one of the two is wrong, and guessing could corrupt the glossary.
+        try:
+            is_utf8 = codecs.lookup(declared.group(1)).name == "utf-8"
+        except LookupError:
+            is_utf8 = False
+        if not is_utf8:
+            header_line = text[: text.find("charset=")].count("\n") + 1 if "charset=" in text else 1
+            problems.append(Problem(name, header_line, f"the header declares charset {declared.group(1)!r} but the file is read as UTF-8", "save it as UTF-8 with charset=UTF-8"))
     header_language = po.metadata.get("Language", "").strip() or None
     target: str | None = None
     try:
@@ -183,6 +209,11 @@ def import_po(path: str | Path, glossary: Glossary, locale: str | None = None) -
             continue
         if entry.msgctxt not in glossary.concepts:
             problems.append(Problem(name, line, f"msgctxt {entry.msgctxt!r} names no concept", "`termguard glossary show` lists the ids"))
+            continue
+        if entry.msgid_plural:
+            # A term has one rendering, not plural forms; ignoring the entry
+            # would drop the translator's work without a word.
+            problems.append(Problem(name, line, f"msgctxt {entry.msgctxt!r} is a plural entry (msgid_plural); a term takes a single msgstr", "keep the msgid/msgstr of the exported entry"))
             continue
         if entry.msgctxt in wanted:
             problems.append(Problem(name, line, f"msgctxt {entry.msgctxt!r} appears twice (first on line {wanted[entry.msgctxt][1]})", "keep one entry per concept"))

@@ -23,10 +23,11 @@ Conventions (see docs/design.md, "Catalog conventions"):
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -285,21 +286,42 @@ class _PoText(str):
 
 def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
     charset = "utf-8"
+    header_line: int | None = None
     header = re.search(rb"charset=([A-Za-z0-9_.:-]+)", data[:4096])
     if header:
+        header_line = data[: header.start()].count(b"\n") + 1
         charset = header.group(1).decode("ascii").lower()
         if charset == "charset":  # the template placeholder "CHARSET"
             charset = "utf-8"
     try:
+        declared = codecs.lookup(charset).name
+    except LookupError:
+        raise CatalogParseError(path, header_line, f"unknown charset {charset!r} in the header") from None
+    if declared != "utf-8" and not data.isascii():
+        # A header that names a single-byte charset over UTF-8 bytes decodes
+        # without error into mojibake, which the next write would make
+        # permanent. Real text in Latin-1 & co. is almost never valid UTF-8.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise CatalogParseError(
+                path, header_line,
+                f"the header declares charset {charset!r} but the file is UTF-8; fix the Content-Type header",
+            )
+    try:
         text = data.decode(charset)
     except LookupError:
-        raise CatalogParseError(path, None, f"unknown charset {charset!r} in the header") from None
+        raise CatalogParseError(path, header_line, f"unknown charset {charset!r} in the header") from None
     except UnicodeDecodeError as error:
         bad_line = data[: error.start].count(b"\n") + 1
         raise CatalogParseError(path, bad_line, f"invalid {charset} byte sequence") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n")
+    # CRLF and old-Mac CR line ends both count as LF; PO writers escape a CR
+    # inside a string, so a raw one can only be a line end.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     msgid_lines = _check_syntax(path, text)
     try:
         po = polib.pofile(_PoText(text), wrapwidth=_NO_WRAP, encoding="utf-8")
@@ -426,6 +448,8 @@ class CatalogUpdate:
     ``with CatalogUpdate.open(path, locale=..., domain=..., header=...) as cat:``
     locks the catalog, reads it, and on a clean exit writes it back atomically
     if (and only if) its bytes change. Nothing is written if the block raises.
+    A save by a tool that ignores the lock (an editor) landing during the
+    session is read back and this session's changes are replayed on it.
     """
 
     def __init__(
@@ -445,6 +469,11 @@ class CatalogUpdate:
         self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
         self._po: polib.POFile | None = None
         self._baseline: bytes | None = None  # canonical form of what was on disk
+        # The raw bytes read at the start (None: no file), to notice a save that
+        # landed meanwhile without our lock (an editor's tool does not take it).
+        self._on_disk: bytes | None = None
+        # Every change made through apply()/mark_violation(), replayable on a newer file.
+        self._operations: list[Callable[[], None]] = []
 
     @classmethod
     def open(
@@ -473,8 +502,11 @@ class CatalogUpdate:
             raise CatalogWriteError(str(error.strerror)) from None
         try:
             remove_stale_temps(self.path)  # left by a writer that was killed
+            self._operations = []
+            self._on_disk = None
             if self.path.exists():
-                po = _parse_bytes(self.path, _read_bytes(self.path))
+                self._on_disk = _read_bytes(self.path)
+                po = _parse_bytes(self.path, self._on_disk)
                 self._baseline = _serialize(po)
             else:
                 po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
@@ -524,6 +556,15 @@ class CatalogUpdate:
         for number, text in document.paragraphs():
             lines.setdefault(text, []).append(number)
         order = list(lines)
+        for entry in self.po:
+            # A plural entry keyed by a paragraph's text cannot take a single
+            # msgstr; obsoleting it would leave two definitions of one msgid,
+            # which msgfmt rejects. The editor must resolve it.
+            if not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and entry.msgid in lines:
+                raise CatalogParseError(
+                    self.path, entry.linenum or None,
+                    "plural entry (msgid_plural) where a single message is expected for this paragraph",
+                )
         active = {e.msgid: e for e in self.po if not e.obsolete and _is_ours(e)}
         obsolete: dict[str, polib.POEntry] = {}
         for entry in self.po:
@@ -637,6 +678,11 @@ class CatalogUpdate:
         person wrote or reviewed is ignored.
         """
         digest = _digest_value(glossary_digest)
+        translations = dict(translations)
+        self._operations.append(lambda: self._apply(document, translations, digest))
+        self._apply(document, translations, digest)
+
+    def _apply(self, document: SourceDocument, translations: Mapping[str, MachineTranslation], digest: str) -> None:
         po = self.po
         plan = self._plan(document)
         ref = _reference_name(document.name)
@@ -708,6 +754,15 @@ class CatalogUpdate:
         entry = self._find(msgid)
         if entry is None:
             raise CatalogEntryNotFound(f"no active entry for msgid {msgid[:60]!r}")
+        self._operations.append(lambda: self._mark_again(msgid, reason))
+        self._mark(entry, reason)
+
+    def _mark_again(self, msgid: str, reason: str) -> None:
+        entry = self._find(msgid)
+        if entry is not None:  # gone from the newer file: nothing left to flag
+            self._mark(entry, reason)
+
+    def _mark(self, entry: polib.POEntry, reason: str) -> None:
         if _is_reviewed(entry):
             entry.comment = _without_mark(entry.comment)
         if entry.msgstr:
@@ -740,7 +795,38 @@ class CatalogUpdate:
         md["X-Generator"] = self.header.generator
         md[ARGOS_HEADER] = self.header.argos_package
 
+    def _merge_newer_save(self) -> None:
+        """Re-apply this session's changes if the file changed since it was read.
+
+        Writers that take our lock are serialised already; an editor's tool
+        saving the .po file while a run decodes is not. Its save is read back
+        (a broken one raises CatalogParseError and nothing is written) and the
+        recorded apply()/mark_violation() calls are replayed on it, so the
+        editor's work is merged, not overwritten. The window left is the few
+        microseconds between this check and the rename.
+        """
+        try:
+            current: bytes | None = self.path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        except OSError as error:
+            raise CatalogReadError(f"cannot read {self.path}: {error.strerror or error}") from None
+        if current == self._on_disk:
+            return
+        if current is None:
+            po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
+            po.metadata = {}
+            self._baseline = None
+        else:
+            po = _parse_bytes(self.path, current)
+            self._baseline = _serialize(po)
+        self._po = po
+        self._on_disk = current
+        for operation in self._operations:
+            operation()
+
     def _commit(self) -> None:
+        self._merge_newer_save()
         self._finalize_header()
         data = _serialize(self.po)
         if data == self._baseline:

@@ -59,7 +59,26 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+
+
+class _TermguardGroup(click.Group):
+    """The top-level group: Ctrl-C anywhere in a command is one line and exit 130.
+
+    Click's own handling prints "Aborted!" and exits 1, which a script cannot
+    tell from a failure. Every write is atomic (temporary file + rename, under
+    the catalog lock), so unwinding the stack here leaves no partial file.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_TermguardGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="termguard")
 def main() -> None:
     """Translate news offline with Argos models and a glossary of contested terms.

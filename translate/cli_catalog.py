@@ -91,7 +91,7 @@ def status(catalog_dir: Path, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows and not errors:
         click.echo(f"no catalogs in {catalog_dir}")
-    else:
+    elif rows:  # a table with no row would only bury the error lines below
         header = ("locale", "language", "domain", *_STAT_KEYS)
         table = [header] + [tuple(str(r[k]) for k in header) for r in rows]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]

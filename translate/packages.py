@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -31,6 +32,8 @@ MAX_UNPACKED_BYTES = 4 * 1024**3  # real Argos packages are < 1 GiB unpacked
 MAX_MEMBERS = 10_000
 NETWORK_TIMEOUT = 15.0
 INSTALL_HINT = "install from a file instead: termguard models install-file PATH.argosmodel"
+# A language code as Argos writes them (en, zt, pt_BR, sr-Latn); nothing that can name another folder.
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,14 @@ def download(package: AvailablePackage, dest_dir: Path, progress: Progress | Non
     )
 
 
+def _cap_text() -> str:
+    # Read at call time: the cap is a module setting (tests lower it).
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if MAX_UNPACKED_BYTES >= size:
+            return f"{MAX_UNPACKED_BYTES / size:g} {unit}"
+    return f"{MAX_UNPACKED_BYTES} bytes"
+
+
 def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, Any]]:
     """Refuse anything that could escape the package folder or fill the disk."""
     infos = archive.infolist()
@@ -217,8 +228,16 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
         raise PackageFileError(f"{name}: {len(infos)} files is more than the {MAX_MEMBERS} allowed")
     total = 0
     tops: set[str] = set()
+    seen: set[str] = set()
+    files: set[str] = set()
+    folders: set[str] = set()
     for info in infos:
         member = info.filename
+        key = member.replace("\\", "/").rstrip("/")
+        if key in seen:
+            # Two members with one name: the one checked need not be the one extracted.
+            raise PackageFileError(f"{name}: member {member!r} appears more than once")
+        seen.add(key)
         path = PurePosixPath(member.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
             raise PackageFileError(f"{name}: member {member!r} would be written outside the package folder")
@@ -227,11 +246,15 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
             raise PackageFileError(f"{name}: member {member!r} is a symbolic link")
         total += info.file_size
         if total > MAX_UNPACKED_BYTES:
-            raise PackageFileError(
-                f"{name}: unpacks to more than {MAX_UNPACKED_BYTES // 1024**3} GiB; refusing it"
-            )
+            raise PackageFileError(f"{name}: unpacks to more than {_cap_text()}; refusing it")
         if path.parts:
             tops.add(path.parts[0])
+            (folders if info.is_dir() else files).add("/".join(path.parts))
+            folders.update("/".join(path.parts[:i]) for i in range(1, len(path.parts)))
+    clash = sorted(files & folders)
+    if clash:
+        # Extraction would fail half-way with an OSError naming our staging folder.
+        raise PackageFileError(f"{name}: member {clash[0]!r} is both a file and a folder")
     if len(tops) != 1:
         raise PackageFileError(f"{name}: an Argos package has exactly one top folder, found {len(tops)}")
     top = tops.pop()
@@ -246,6 +269,11 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
         raise PackageFileError(f"{name}: metadata.json is not valid JSON ({exc})") from exc
     if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
         raise PackageFileError(f"{name}: metadata.json lacks from_code/to_code")
+    for field in ("from_code", "to_code"):
+        # The codes become the install folder's name: "../" in one would move
+        # the package outside the packages folder.
+        if not isinstance(meta[field], str) or not _CODE.fullmatch(meta[field]):
+            raise PackageFileError(f"{name}: metadata.json has an invalid {field} {meta[field]!r}")
     return top, meta
 
 
@@ -270,12 +298,21 @@ def install_file(path: Path) -> InstalledPackage:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 # Count real bytes: a zip can lie about file_size.
+                member_bytes = 0
                 with archive.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 20):
                         written += len(chunk)
+                        member_bytes += len(chunk)
                         if written > MAX_UNPACKED_BYTES:
-                            raise PackageFileError(f"{name}: unpacks to more than allowed; refusing it")
+                            raise PackageFileError(f"{name}: unpacks to more than {_cap_text()}; refusing it")
                         dst.write(chunk)
+                if member_bytes != info.file_size:
+                    # zipfile stops a member that claims less than it holds (bad
+                    # CRC) but not one that claims more than it holds.
+                    raise PackageFileError(
+                        f"{name}: member {info.filename!r} holds {member_bytes} bytes but its header "
+                        f"says {info.file_size}; damaged or forged archive"
+                    )
         from_code, to_code = str(meta["from_code"]), str(meta["to_code"])
         final = folder / f"translate-{from_code}_{to_code}"
         old: Path | None = None

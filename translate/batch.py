@@ -100,12 +100,15 @@ def translate_documents(
             if result.error and fail_fast:
                 return
         return
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="termguard") as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="termguard")
+    try:
         futures: list[Future[DocumentResult]] = [pool.submit(one, p) for p in paths]
         for future in futures:
             result = future.result()
             yield result
             if result.error and fail_fast:
-                for other in futures:
-                    other.cancel()  # running ones finish; queued ones never start
                 return
+    finally:
+        # Queued documents never start after a failure or Ctrl-C; running ones
+        # finish their (atomic) writes.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -8,6 +8,7 @@ Argos' own path decodes one paragraph per call and detokenises by replacing
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -55,6 +56,8 @@ class Engine:
     _translator: "ctranslate2.Translator | None" = None
     _sp: "sentencepiece.SentencePieceProcessor | None" = None
     _metadata: dict[str, Any] | None = None
+    # Worker threads share one engine: the model must be loaded once, not per thread.
+    _load_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -75,6 +78,11 @@ class Engine:
         """Load the model once; later calls are free."""
         if self._translator is not None:
             return
+        with self._load_lock:
+            if self._translator is None:
+                self._load()
+
+    def _load(self) -> None:
         import ctranslate2
         import sentencepiece
 

@@ -8,6 +8,7 @@ TG=.venv/bin/termguard
 ARTICLE=samples/nato-armenia-azerbaijan.txt
 mkdir -p out
 
+GLOSSARY=()  # the curated glossary
 if $TG models available >/dev/null 2>&1; then
     LOCALES=de,fr,es,pt_BR,ru,tr,az
     for pair in de fr es pb ru tr az; do
@@ -16,10 +17,13 @@ if $TG models available >/dev/null 2>&1; then
 else
     echo "demo: the Argos package index cannot be reached; running on the bundled test model (en->qtc)" >&2
     LOCALES=qtc
+    # The curated concepts rendered in the test cipher (tools/make_qtc_glossary.py).
+    GLOSSARY=(--glossary tests/model/glossary-qtc.yaml)
     export ARGOS_PACKAGES_DIR="$PWD/.termguard/packages"
     $TG models install-file tests/model/translate-en_qtc-1_0.argosmodel >/dev/null
 fi
 
 $TG models list
-time $TG translate "$ARTICLE" --to "$LOCALES" -o "out/nato-armenia-azerbaijan.{locale}.txt"
+time $TG translate "$ARTICLE" --to "$LOCALES" "${GLOSSARY[@]}" -o "out/nato-armenia-azerbaijan.{locale}.txt"
+$TG catalog status
 head -n 5 out/nato-armenia-azerbaijan.*.txt

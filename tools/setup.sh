@@ -29,4 +29,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 echo "setup: installing termguard and its test dependencies into .venv" >&2
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+# The ray extra lets the tests start a local Ray cluster for translate --ray.
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,ray]"

@@ -263,13 +263,19 @@ def _output_template(output: Path | None, many_docs: bool, many_locales: bool) -
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Documents translated in parallel (models are still loaded once per locale).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Distribute documents to Ray workers (pip install 'termguard[ray]'): a "
+                   "cluster address, or no value to start a local cluster.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True,
+              help="Ray workers, each holding every locale's model once.")
 @click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
               help="CPU threads per decoding worker (0: CTranslate2's default).")
 def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: Path | None,
                       recursive: bool, catalog_dir: Path, domain: str | None, no_catalog: bool,
                       glossary_path: Path | None, no_glossary: bool, strict: bool, as_json: bool,
-                      jobs: int, fail_fast: bool, beam_size: int, threads: int) -> None:
+                      jobs: int, fail_fast: bool, ray_address: str | None, workers: int,
+                      beam_size: int, threads: int) -> None:
     """Translate documents offline with the installed Argos models, enforcing the glossary.
 
     PATHS are text files or folders (their .txt and .md files; -r for sub-folders).
@@ -295,7 +301,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     documents = collect_documents(paths, recursive)
     if not documents:
         raise click.UsageError("no documents found (folders are searched for .txt and .md files)")
-    single = len(documents) == 1
+    single = len(documents) == 1 and ray_address is None
     template = _output_template(output, not single, len(locales) > 1)
     text = ""
     if single:  # one document: bad input is a usage error, checked before any model work
@@ -354,11 +360,28 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         outcomes = [(path, results, None)]
     else:
         outcomes = []
+        if ray_address is not None:
+            from glossary import default_glossary_path
+            from translate.distributed import locale_specs, translate_documents_ray
+
+            results = translate_documents_ray(
+                documents, locale_specs(targets),
+                address=None if ray_address == "local" else ray_address, workers=workers,
+                options=options, fail_fast=fail_fast,
+                glossary_path=None if glossary is None else (glossary_path or default_glossary_path()),
+                catalog_dir=None if catalogs is None else catalogs.resolve(), domain_of=domain_of,
+                threads_per_worker=max(threads, 1))
+        else:
+            results = translate_documents(documents, targets, options=options, glossary=glossary,
+                                          catalog_dir=catalogs, domain=domain_of, jobs=jobs,
+                                          fail_fast=fail_fast)
         with _Progress(len(documents), f"Translating {len(documents)} documents") as bar:
-            for result in translate_documents(documents, targets, options=options, glossary=glossary,
-                                              catalog_dir=catalogs, domain=domain_of, jobs=jobs,
-                                              fail_fast=fail_fast, on_progress=bar.update_to):
-                outcomes.append((result.path, result.runs, result.error))
+            try:
+                for result in results:
+                    outcomes.append((result.path, result.runs, result.error))
+                    bar.update_to(len(outcomes))
+            except TermguardError as exc:
+                raise _fail(exc) from None
     decoded = reused = 0
     for path, runs, error in outcomes:
         if error is not None:

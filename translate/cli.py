@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -266,15 +267,15 @@ def _output_template(output: Path | None, many_docs: bool, many_locales: bool) -
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
               help="Distribute documents to Ray workers (pip install 'termguard[ray]'): a "
                    "cluster address, or no value to start a local cluster.")
-@click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True,
-              help="Ray workers, each holding every locale's model once.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Ray workers, each holding every locale's model once (default: this machine's CPUs).")
 @click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True)
 @click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
               help="CPU threads per decoding worker (0: CTranslate2's default).")
 def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: Path | None,
                       recursive: bool, catalog_dir: Path, domain: str | None, no_catalog: bool,
                       glossary_path: Path | None, no_glossary: bool, strict: bool, as_json: bool,
-                      jobs: int, fail_fast: bool, ray_address: str | None, workers: int,
+                      jobs: int, fail_fast: bool, ray_address: str | None, workers: int | None,
                       beam_size: int, threads: int) -> None:
     """Translate documents offline with the installed Argos models, enforcing the glossary.
 
@@ -366,7 +367,8 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
 
             results = translate_documents_ray(
                 documents, locale_specs(targets),
-                address=None if ray_address == "local" else ray_address, workers=workers,
+                address=None if ray_address == "local" else ray_address,
+                workers=workers or os.cpu_count() or 1,
                 options=options, fail_fast=fail_fast,
                 glossary_path=None if glossary is None else (glossary_path or default_glossary_path()),
                 catalog_dir=None if catalogs is None else catalogs.resolve(), domain_of=domain_of,

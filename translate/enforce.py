@@ -188,15 +188,17 @@ class Enforcer:
         best: list[Hypothesis | None] = [None] * len(sentences)
         steps: list[str] = [STEP_DECODE] * len(sentences)
 
-        # Steps 1-2: one decode per group of sentences sharing the same bans;
-        # sentences with something to enforce get n-best and attention.
-        groups: dict[tuple[frozenset[str], bool], list[int]] = defaultdict(list)
+        # Steps 1-2: one decode per group of sentences sharing the same bans
+        # (usually one group). A batch costs as much as its longest output, so
+        # sentences with nothing to enforce ride along in the n-best call: their
+        # first hypothesis is the one a plain beam search gives.
+        groups: dict[frozenset[str], list[int]] = defaultdict(list)
         for i, plan in enumerate(plans):
-            groups[(plan.bans, bool(plan.enforced))].append(i)
+            groups[plan.bans].append(i)
         done = 0
-        for (bans, enforced), indices in sorted(groups.items(), key=lambda kv: (kv[0][1], len(kv[1]))):
+        for bans, indices in sorted(groups.items(), key=lambda kv: len(kv[1])):
             group_options = options
-            if enforced:
+            if any(plans[i].enforced for i in indices):
                 n = max(self.n_best, options.num_hypotheses)
                 group_options = replace(options, num_hypotheses=n, beam_size=max(options.beam_size, n),
                                         return_attention=True)
@@ -211,7 +213,7 @@ class Enforcer:
                                        progress=group_progress)
             done += len(indices)
             for i, hyps in zip(indices, results):
-                if not enforced:
+                if not plans[i].enforced:
                     best[i] = hyps[0]
                     continue
                 chosen, rank = self._choose(plans[i], hyps)
@@ -227,11 +229,14 @@ class Enforcer:
                       for plan, hyp in zip(plans, best)]
 
         # Step 3: force, a batched decode per round over every unmet sentence.
+        attempted: set[tuple[int, str]] = set()  # the same hypothesis forced again gives the same result
         for _ in range(MAX_FORCE_ROUNDS if STEP_FORCE in self.ladder else 0):
             pending = [i for i, s in enumerate(steps) if s == STEP_FORCE
+                       and (i, best[i].text) not in attempted  # type: ignore[union-attr]
                        and self.violations(plans[i], best[i].text)[0] > 0]  # type: ignore[union-attr]
             if not pending:
                 break
+            attempted.update((i, best[i].text) for i in pending)  # type: ignore[union-attr]
             self._force_round(engine, sentences, plans, best, pending, options)
 
         # Steps 4-5 and the record of every occurrence.
@@ -262,7 +267,9 @@ class Enforcer:
         for surface in bans:
             for variant in {surface, surface.lower(), surface[:1].upper() + surface[1:]}:
                 tokens = engine.tokenize(variant)
-                if tokens:
+                # A piece outside the vocabulary cannot be produced (and CTranslate2
+                # refuses it), so such a sequence needs no ban.
+                if tokens and engine.in_vocabulary(tokens):
                     sequences.add(tuple(tokens))
         return [list(s) for s in sorted(sequences)]
 
@@ -312,8 +319,11 @@ class Enforcer:
             head = list(hyp.tokens[:start])
             for candidate in self._candidates(need, capitalise=start == 0 and
                                               sentences[i][need.occurrence.start:][:1].isupper()):
+                tokens = engine.tokenize(candidate)
+                if not engine.in_vocabulary(tokens):
+                    continue  # the model cannot write this form; another may do
                 owners.append(i)
-                prefixes.append(head + engine.tokenize(candidate))
+                prefixes.append(head + tokens)
             bans |= plans[i].bans
         if not owners:
             return

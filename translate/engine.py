@@ -120,6 +120,11 @@ class Engine:
     def tokenize(self, text: str) -> list[str]:
         return list(self.sp.encode(text, out_type=str))
 
+    def in_vocabulary(self, tokens: Sequence[str]) -> bool:
+        """Whether every piece is one the model knows (not mapped to <unk>)."""
+        unk = self.sp.unk_id()
+        return all(self.sp.piece_to_id(t) != unk for t in tokens)
+
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character span in ``text`` of each token ``tokenize`` gives (for alignment)."""
         try:

@@ -33,6 +33,19 @@ def test_without_ray_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPa
     assert isinstance(caught.value, TermguardError)
 
 
+def test_an_address_nobody_answers_fails_in_seconds() -> None:
+    pytest.importorskip("ray", reason="Ray is optional: pip install 'termguard[ray]'")
+    import ray
+
+    from translate.distributed import DistributedError, translate_documents_ray
+
+    results = translate_documents_ray([ARTICLE], [], address="127.0.0.1:1", workers=1, glossary_path=None,
+                                      catalog_dir=None, domain_of=lambda p: p.stem)
+    with pytest.raises(DistributedError, match="cannot reach the Ray cluster at 127.0.0.1:1"):
+        next(results)
+    assert not ray.is_initialized()
+
+
 @pytest.fixture
 def ray_module():  # type: ignore[no-untyped-def]
     ray = pytest.importorskip("ray", reason="Ray is optional: pip install 'termguard[ray]'")

@@ -365,14 +365,17 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
             from glossary import default_glossary_path
             from translate.distributed import locale_specs, translate_documents_ray
 
-            results = translate_documents_ray(
-                documents, locale_specs(targets),
-                address=None if ray_address == "local" else ray_address,
-                workers=workers or os.cpu_count() or 1,
-                options=options, fail_fast=fail_fast,
-                glossary_path=None if glossary is None else (glossary_path or default_glossary_path()),
-                catalog_dir=None if catalogs is None else catalogs.resolve(), domain_of=domain_of,
-                threads_per_worker=max(threads, 1))
+            try:
+                results = translate_documents_ray(
+                    documents, locale_specs(targets),
+                    address=None if ray_address == "local" else ray_address,
+                    workers=workers or os.cpu_count() or 1,
+                    options=options, fail_fast=fail_fast,
+                    glossary_path=None if glossary is None else (glossary_path or default_glossary_path()),
+                    catalog_dir=None if catalogs is None else catalogs.resolve(), domain_of=domain_of,
+                    threads_per_worker=max(threads, 1))
+            except TermguardError as exc:
+                raise _fail(exc) from None
         else:
             results = translate_documents(documents, targets, options=options, glossary=glossary,
                                           catalog_dir=catalogs, domain=domain_of, jobs=jobs,

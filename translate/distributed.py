@@ -182,8 +182,7 @@ class _Worker:
                     options=self.options, glossary=self.glossary, enforcer=self.enforcers[spec.locale],
                     catalog_dir=self.catalog_dir, domain=domain))
         except (InputError, TermguardError) as exc:
-            reply.error = str(exc)
-            reply.runs = []
+            reply.error = str(exc)  # runs done before it stay, as in translate.batch
         self.documents += 1
         reply.worker = self.info()
         return reply
@@ -224,6 +223,7 @@ def _connect(ray: Any, address: str | None, num_cpus: int) -> bool:
     if ray.is_initialized():
         return False  # the caller's cluster (e.g. a test fixture): leave it running
     if address:
+        _check_reachable(address)
         try:
             # Only what concerns this driver: the cluster's own settings are its operator's.
             ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
@@ -232,6 +232,22 @@ def _connect(ray: Any, address: str | None, num_cpus: int) -> bool:
         return True  # shutdown() then only disconnects: the cluster stays up
     start_local_cluster(num_cpus)
     return True
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds on a HOST:PORT nobody answers: Ray itself retries for minutes."""
+    import socket
+
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" or another form Ray resolves itself
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise DistributedError(f"cannot reach the Ray cluster at {address}: "
+                               f"{exc.strerror or exc}") from None
 
 
 def start_local_cluster(num_cpus: int) -> None:
@@ -291,7 +307,10 @@ def translate_documents_ray(
     ``glossary_path``: the glossary to enforce, None for none; every worker
     loads it once and must read the same bytes as the driver. A document that
     fails is reported in its result and the others go on, unless
-    ``fail_fast``. Raises RayNotInstalled (before anything starts) without Ray.
+    ``fail_fast``. Raises RayNotInstalled (before anything starts) without Ray;
+    while iterating, DistributedError if the cluster cannot be reached or the
+    workers cannot start, and a worker's own TermguardError (e.g. ModelError
+    for a broken package) as it is.
     """
     ray = _import_ray()  # now, not on first iteration: the CLI reports it up front
     if workers < 1:

@@ -24,6 +24,9 @@ else
 fi
 
 $TG models list
-time $TG translate "$ARTICLE" --to "$LOCALES" "${GLOSSARY[@]}" -o "out/nato-armenia-azerbaijan.{locale}.txt"
-$TG catalog status
+# Catalogs of this run go to out/locales (locales/ holds the committed sample),
+# so a first run decodes everything and a second run decodes nothing.
+time $TG translate "$ARTICLE" --to "$LOCALES" "${GLOSSARY[@]}" --catalog-dir out/locales \
+    -o "out/nato-armenia-azerbaijan.{locale}.txt"
+$TG catalog status --catalog-dir out/locales
 head -n 5 out/nato-armenia-azerbaijan.*.txt

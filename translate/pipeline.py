@@ -1,4 +1,4 @@
-"""Document translation: paragraphs -> sentences -> one batched decode -> layout back."""
+"""Paragraph translation: paragraphs -> sentences -> one batched decode -> paragraphs back."""
 
 from __future__ import annotations
 
@@ -23,13 +23,6 @@ class ParagraphResult:
     @property
     def unresolved(self) -> bool:
         return any(o.unresolved for o in self.occurrences)
-
-
-@dataclass
-class DocumentResult:
-    text: str
-    paragraphs: dict[str, ParagraphResult]
-    decoded_sentences: int
 
 
 def split_paragraphs(paragraphs: Sequence[str], language: str = "en") -> list[list[Sentence]]:
@@ -66,19 +59,3 @@ def translate_paragraphs(
 
 def sentence_count(paragraphs: Sequence[str]) -> int:
     return sum(len(s) for s in split_paragraphs(paragraphs))
-
-
-def translate_text(
-    engine: Engine,
-    text: str,
-    options: DecodeOptions = DecodeOptions(),
-    enforcer: "Enforcer | None" = None,
-    progress: Callable[[int], None] | None = None,
-) -> DocumentResult:
-    """Translate a document, keeping every line break and blank line."""
-    lines = text.split("\n")
-    unique = list(dict.fromkeys(line for line in lines if line.strip()))
-    results = translate_paragraphs(engine, unique, options, enforcer, progress)
-    by_source = {r.source: r for r in results}
-    out = "\n".join(by_source[line].target if line.strip() else line for line in lines)
-    return DocumentResult(out, by_source, sum(len(split_sentences(p)) for p in unique))

@@ -29,11 +29,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import filelock
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from glossary import files
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
 from glossary.load import load_glossary
 from glossary.locales import normalize_locale
@@ -518,13 +518,9 @@ def load_glossary_text(text: str, name: str, folder: Path | None = None) -> Glos
 def read_text(path: Path) -> str:
     """A UTF-8 text file, or ReviewFileError."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ReviewFileError(f"{path}: the file does not exist") from None
-    except UnicodeDecodeError:
-        raise ReviewFileError(f"{path}: the file is not UTF-8 text") from None
-    except OSError as error:
-        raise ReviewFileError(f"{path}: cannot read it: {error.strerror or error}") from None
+        return files.read_text(path)
+    except files.FileInputError as error:
+        raise ReviewFileError(str(error)) from None
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -533,98 +529,37 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` (see `_replace_file`), or ReviewFileError."""
-    path = Path(path)
+    """Replace `path` with `data` through glossary.files, or ReviewFileError."""
     try:
-        _replace_file(path, data)
-    except OSError as error:
-        raise ReviewFileError(f"{path}: cannot write it: {error.strerror or error}") from None
+        files.write_bytes(path, data)
+    except files.FileWriteError as error:
+        raise ReviewFileError(str(error)) from None
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file (text as UTF-8) atomically, creating its folder; raises OSError."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _replace_file(target, data.encode("utf-8") if isinstance(data, str) else data)
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: a reader sees the old file or the new one.
-
-    The temporary file lives in the same folder, so `os.replace` is a rename;
-    the old file's permission bits are kept, a new file gets the umask's.
-    """
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = None
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            else:
-                # mkstemp makes 0o600; a new side file should be readable like any file.
-                umask = os.umask(0o022)
-                os.umask(umask)
-                os.fchmod(handle.fileno(), 0o666 & ~umask)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Write a file (text as UTF-8) through glossary.files, creating its folder; raises OSError."""
+    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_all_or_nothing(writes: list[tuple[Path, str]]) -> None:
-    """Write several files atomically, in order; on a failure restore the ones written.
-
-    Each single write is atomic; this makes the group behave as one change as
-    far as a failing write goes (a full disk, a read-only file).
-    """
-    done: list[tuple[Path, bytes | None]] = []
+    """Write several files as one change (glossary.files.write_group): all or none, even on a kill."""
     try:
-        for path, text in writes:
-            try:
-                old: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                old = None
-            except OSError as error:
-                raise ReviewFileError(f"{path}: cannot read it: {error.strerror or error}") from None
-            atomic_write_text(path, text)
-            done.append((path, old))
-    except BaseException:
-        for path, old in reversed(done):
-            with contextlib.suppress(OSError, ReviewFileError):
-                if old is None:
-                    path.unlink()
-                else:
-                    atomic_write_bytes(path, old)
-        raise
+        files.write_group([(path, text, None) for path, text in writes])
+    except files.FileWriteError as error:
+        raise ReviewFileError(str(error)) from None
 
 
 @contextlib.contextmanager
 def glossary_lock(glossary_path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold `<glossary>.lock` (e.g. `curated.yaml.lock`) for the glossary and its side files.
+    """Hold the lock of the glossary (glossary.files.locked) for the glossary and its side files.
 
     One lock covers the glossary, its proposals and its history, so an
     approval changes all three as one step and proposal ids stay unique.
     """
-    path = Path(str(glossary_path) + ".lock")
-    lock = filelock.FileLock(str(path), timeout=timeout)
     try:
-        lock.acquire()
-    except filelock.Timeout:
+        with files.locked(glossary_path, timeout=timeout):
+            yield
+    except files.FileLockTimeout:
         raise ReviewLockTimeout(
-            f"{path} is held by another termguard command (waited {timeout:g} s); try again"
+            f"{glossary_path} is being changed by another termguard command (waited {timeout:g} s); try again"
         ) from None
-    except OSError as error:
-        raise ReviewFileError(f"{path}: cannot create the lock file: {error.strerror or error}") from None
-    try:
-        yield
-    finally:
-        lock.release()

@@ -135,7 +135,7 @@ def _read_bytes(file: Path) -> bytes:
         return read_bytes(file, limit=MAX_FILE_BYTES, what="glossary file")
     except FileInputError as error:
         message = str(error).removeprefix(f"{name}: ")
-        if message.startswith("no such"):
+        if message == "no such file":
             message = "the glossary file does not exist"
         raise GlossaryInvalid([Problem(name, None, message, "check the path")]) from None
 

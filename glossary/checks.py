@@ -33,6 +33,8 @@ ERROR_KINDS = frozenset({MISSING, FORBIDDEN, DEPRECATED, INCONSISTENT, KEEP})
 class DocumentUnreadable(GlossaryError):
     """A document to check cannot be read as UTF-8 text."""
 
+    exit_code = 2  # bad input
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -58,17 +60,22 @@ class Violation:
         return asdict(self)
 
 
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
 def read_document(path: str | Path) -> list[str]:
     """The lines of a UTF-8 text file (BOM accepted, CRLF/CR normalised).
 
     Trailing blank lines are dropped, so a final newline in one file and not
     in the other does not change the line count.
     """
+    from glossary.files import FileInputError, read_bytes
+
     file = Path(path)
     try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise DocumentUnreadable(f"cannot read {file}: {error.strerror or error}") from None
+        data = read_bytes(file, limit=MAX_DOCUMENT_BYTES, what="text file")  # bounded: /dev/zero, FIFOs
+    except FileInputError as error:
+        raise DocumentUnreadable(str(error)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -114,13 +114,19 @@ class GlossaryInvalid(GlossaryError, BadInputError):
 class UnknownLocale(GlossaryError):
     """A locale identifier that Babel (and the test language `qtc`) do not know."""
 
+    exit_code = 2
+
 
 class UnknownConcept(GlossaryError):
     """A concept id that the glossary does not define."""
 
+    exit_code = 2
+
 
 class LineCountMismatch(GlossaryError):
     """A translation does not have one line per line of its source."""
+
+    exit_code = 2
 
     def __init__(self, source_lines: int, target_lines: int) -> None:
         self.source_lines = source_lines

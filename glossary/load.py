@@ -121,7 +121,7 @@ def _cache_put(digest: str, glossary: Glossary) -> None:
     from glossary.files import write_bytes
 
     try:
-        write_bytes(_cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL))
+        write_bytes(_cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL), parents=True)
     except OSError:
         pass  # a read-only home still works, only slower
 

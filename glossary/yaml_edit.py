@@ -538,7 +538,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write a file (text as UTF-8) through glossary.files, creating its folder; raises OSError."""
-    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data, parents=True)
 
 
 def write_all_or_nothing(writes: list[tuple[Path, str]]) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import click
 
 from translate import __version__
+from translate.cli_errors import EXIT_INTERRUPTED, Group  # noqa: F401 - EXIT_INTERRUPTED is re-exported
 from translate.errors import PackageFileError, TermguardError
 
 
@@ -60,37 +61,8 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
-
-
-class _TermguardGroup(click.Group):
-    """The top-level group: the one place errors become messages and exit codes.
-
-    Ctrl-C anywhere in a command is one line and exit 130 (Click's own
-    handling prints "Aborted!" and exits 1, which a script cannot tell from a
-    failure). Every write goes through glossary.files (temporary file +
-    rename), so unwinding the stack here leaves no partial file. A
-    TermguardError is one "Error:" message with its class's exit code.
-    """
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-        except TermguardError as exc:
-            # The one place library errors become a message and an exit code:
-            # 2 for bad input, 1 for a failure (each class says which).
-            click.echo(f"Error: {exc}", err=True)
-            raise click.exceptions.Exit(exc.exit_code) from None
-        except OSError as exc:
-            # An unexpected file problem is still one line, not a traceback.
-            from glossary.files.reading import display_name
-
-            where = f"{display_name(exc.filename)}: " if exc.filename else ""
-            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
-            raise click.exceptions.Exit(1) from None
+class _TermguardGroup(Group):
+    """The top-level group; errors are mapped in translate.cli_errors, the one place for every command."""
 
 
 @click.group(cls=_TermguardGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -401,7 +373,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         for run in result.runs:
             target_path = plan.outputs[(result.path, run.locale)]
             if target_path is not None:
-                write_text(target_path, run.text)
+                write_text(target_path, run.text, parents=True)
                 result.written.append(target_path)
 
     records: list[dict[str, Any]] = []

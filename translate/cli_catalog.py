@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
-from translate.atomic import AtomicWriteError, atomic_write_bytes
+from translate.cli_errors import Group
+
+from glossary.files import write_text
 from translate.catalog import (
     CatalogError,
     catalog_stats,
@@ -35,29 +37,22 @@ _catalog_dir_option = click.option(
 
 
 def _normalize_locale(locale: str) -> str:
-    """The glossary's canonical form (pt-br -> pt_BR); as given if that helper is absent."""
-    try:
-        from glossary.locales import normalize_locale
-    except ImportError:
-        return locale.strip()
-    try:
-        return normalize_locale(locale)
-    except Exception as error:  # glossary.errors.UnknownLocale; its class may move
-        raise click.UsageError(str(error)) from None
+    """The glossary's canonical form (pt-br -> pt_BR); UnknownLocale (exit 2) goes up to the group."""
+    from glossary.locales import normalize_locale
+
+    return normalize_locale(locale)
 
 
 def _display_name(locale: str) -> str:
+    from babel import UnknownLocaleError
+
+    from glossary.errors import TermguardError
+    from glossary.locales import display_name
+
     try:
-        from glossary.locales import display_name
-
         return str(display_name(locale))
-    except Exception:  # unknown to Babel, or the glossary package is absent
-        try:
-            from babel import Locale
-
-            return str(Locale.parse(locale).english_name)
-        except Exception:
-            return locale
+    except (TermguardError, UnknownLocaleError, ValueError, TypeError):  # a folder name Babel does not know
+        return locale
 
 
 def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, str, Path]]:
@@ -67,16 +62,30 @@ def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, s
     return found
 
 
-@click.group("catalog")
+@click.group("catalog", cls=Group)
 def catalog_group() -> None:
-    """Inspect, compile and render the per-locale gettext catalogs."""
+    """Inspect, compile and render the per-locale gettext catalogs.
+
+    \b
+    Examples:
+      termguard catalog status
+      termguard catalog render --locale de -o article.de.txt
+      termguard catalog check --locale de --json
+      termguard catalog compile --catalog-dir locales
+    """
 
 
 @catalog_group.command("status")
 @_catalog_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(catalog_dir: Path, as_json: bool) -> None:
-    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog."""
+    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog.
+
+    \b
+    Examples:
+      termguard catalog status
+      termguard catalog status --catalog-dir out/locales --json
+    """
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for locale, domain, path in _catalogs(catalog_dir):
@@ -105,16 +114,26 @@ def status(catalog_dir: Path, as_json: bool) -> None:
 
 @catalog_group.command("compile")
 @_catalog_dir_option
-def compile_(catalog_dir: Path) -> None:
-    """Write a .mo file next to every .po file (reviewed entries only)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the written .mo files as JSON.")
+def compile_(catalog_dir: Path, as_json: bool) -> None:
+    """Write a .mo file next to every .po file (reviewed entries only).
+
+    \b
+    Examples:
+      termguard catalog compile
+      termguard catalog compile --catalog-dir out/locales --json
+    """
     catalogs = _catalogs(catalog_dir)
     if not catalogs:
         raise click.ClickException(f"no catalogs in {catalog_dir}")
-    for _locale, _domain, path in catalogs:
-        try:
-            click.echo(str(compile_catalog(path)))
-        except CatalogError as error:
-            raise click.ClickException(str(error)) from None
+    written = []
+    for locale, domain, path in catalogs:
+        target = compile_catalog(path)
+        written.append({"locale": locale, "domain": domain, "po": str(path), "mo": str(target)})
+        if not as_json:
+            click.echo(str(target))
+    if as_json:
+        click.echo(json.dumps(written, ensure_ascii=False, indent=2))
 
 
 @catalog_group.command("render")
@@ -126,7 +145,13 @@ def compile_(catalog_dir: Path) -> None:
               help="Write here instead of standard output.")
 @_catalog_dir_option
 def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, catalog_dir: Path) -> None:
-    """Rebuild the translated document in the source layout."""
+    """Rebuild the translated document in the source layout.
+
+    \b
+    Examples:
+      termguard catalog render --locale de
+      termguard catalog render --locale de --domain article --no-fuzzy -o article.de.txt
+    """
     locale = _normalize_locale(locale)
     catalogs = _catalogs(catalog_dir, locale)
     if domain is not None:
@@ -138,17 +163,11 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
         names = ", ".join(c[1] for c in catalogs)
         raise click.UsageError(f"locale {locale!r} has several domains ({names}); pick one with --domain")
     path = catalogs[0][2]
-    try:
-        text, fallbacks = render_document(path, fuzzy=fuzzy)
-    except CatalogError as error:
-        raise click.ClickException(str(error)) from None
+    text, fallbacks = render_document(path, fuzzy=fuzzy)
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            atomic_write_bytes(output, text.encode("utf-8"))
-        except AtomicWriteError as error:
-            raise click.ClickException(str(error.strerror or error)) from None
+        write_text(output, text)
     plural = "" if fallbacks == 1 else "s"
     click.echo(f"{fallbacks} paragraph{plural} fell back to the source text", err=True)
 
@@ -158,8 +177,15 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
 @_catalog_dir_option
 @click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Glossary YAML file (default: the curated one).")
-def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> None:
-    """Check reviewed translations in the catalogs against the glossary; exit 1 on violations."""
+@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON records.")
+def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
+    """Check reviewed translations in the catalogs against the glossary; exit 1 on violations.
+
+    \b
+    Examples:
+      termguard catalog check
+      termguard catalog check --locale de --glossary my-glossary.yaml --json
+    """
     from glossary import GlossaryError, check_document, load_glossary
 
     if locale is not None:
@@ -168,37 +194,39 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> 
     if not catalogs:
         where = f" for locale {locale!r}" if locale else ""
         raise click.UsageError(f"no catalogs{where} in {catalog_dir}")
-    try:
-        glossary = load_glossary(glossary_path)
-    except GlossaryError as error:
-        # GlossaryInvalid lists one problem per line; keep the message on one line.
-        parts = [part.strip() for part in str(error).splitlines() if part.strip()]
-        raise click.ClickException("; ".join(parts[:3]) + ("; ..." if len(parts) > 3 else "")) from None
+    glossary = load_glossary(glossary_path)  # GlossaryInvalid: reported by the group like everywhere
     errors = 0
+    records: list[dict[str, Any]] = []
     for cat_locale, _domain, path in catalogs:
-        try:
-            entries = [e for e in load_catalog(path) if not e.obsolete and entry_is_reviewed(e)]
-        except CatalogError as error:
-            raise click.ClickException(str(error)) from None
+        entries = [e for e in load_catalog(path) if not e.obsolete and entry_is_reviewed(e)]
         sources = [e.msgid for e in entries]
         targets = [e.msgstr for e in entries]
         try:
             violations = check_document(sources, targets, glossary, cat_locale)
         except GlossaryError as error:
             if locale is not None:
-                raise click.ClickException(f"{path}: {error}") from None
+                raise
             click.echo(f"{path}: skipped: {error}", err=True)
             continue
         for violation in violations:
             entry = entries[violation.paragraph - 1]
             where = f"{path}:{entry.linenum}" if entry.linenum else str(path)
             ref = f" ({entry.occurrences[0][0]}:{entry.occurrences[0][1]})" if entry.occurrences else ""
-            found = f" found {violation.found!r}" if violation.found else ""
-            expected = f", expected {' / '.join(violation.expected)}" if violation.expected else ""
-            click.echo(f"{where}{ref}: {violation.kind} [{violation.concept}]{found}{expected}")
-            if getattr(violation, "is_error", True):
+            is_error = bool(getattr(violation, "is_error", True))
+            if as_json:
+                records.append({"catalog": str(path), "line": entry.linenum, "locale": cat_locale,
+                                "reference": ":".join(entry.occurrences[0]) if entry.occurrences else None,
+                                **violation.to_dict()})
+            else:
+                found = f" found {violation.found!r}" if violation.found else ""
+                expected = f", expected {' / '.join(violation.expected)}" if violation.expected else ""
+                click.echo(f"{where}{ref}: {violation.kind} [{violation.concept}]{found}{expected}")
+            if is_error:
                 errors += 1
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if errors:
         plural = "" if errors == 1 else "s"
         raise click.ClickException(f"{errors} glossary violation{plural} in reviewed translations")
-    click.echo("no glossary violations in reviewed translations")
+    if not as_json:
+        click.echo("no glossary violations in reviewed translations")

@@ -18,6 +18,8 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from translate.cli_errors import Command
+
 FORMATS = ("tbx", "csv", "po")
 SHAPES = ("deepl", "amazon")
 
@@ -42,7 +44,7 @@ def _bad_input(error: Exception | str) -> NoReturn:
     from glossary.errors import GlossaryInvalid
 
     if isinstance(error, GlossaryInvalid):
-        raise _Failure([str(p) for p in error.problems], 2)
+        raise error  # reported by translate.cli_errors, the same in every command
     raise _Failure([str(error).splitlines()[0] if str(error) else repr(error)], 2)
 
 
@@ -57,12 +59,9 @@ def _note(message: str) -> None:
 
 def _load(path: Path | None) -> Any:
     """The glossary to export from or import into (curated by default); bad glossary = exit 2."""
-    from glossary import GlossaryError, load_glossary
+    from glossary import load_glossary
 
-    try:
-        return load_glossary(path)
-    except GlossaryError as error:
-        _bad_input(error)
+    return load_glossary(path)  # GlossaryInvalid: exit 2, reported by translate.cli_errors
 
 
 def _read_history(path: Path | None) -> list[dict[str, Any]]:
@@ -91,20 +90,23 @@ def _write(path: Path, data: str | bytes) -> None:
 # ---------------------------------------------------------------- export
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Exchange format.")
 @click.option("--locale", "locales", multiple=True,
               help="Target locale (csv: exactly one; po: one or more, default every target locale).")
 @click.option("--shape", type=click.Choice(SHAPES), default="deepl", show_default=True,
               help="CSV shape: DeepL glossary or Amazon Translate custom terminology.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Output file (default: stdout; po: locales/<locale>/LC_MESSAGES/glossary.po).")
+              help="Output file (default: stdout; po: glossary.<locale>.po in the current folder).")
+@click.option("--into", "into", type=click.Path(path_type=Path, file_okay=False),
+              help="po: write DIR/<locale>/LC_MESSAGES/glossary.po instead (e.g. a catalog folder, "
+                   "only when you ask for it).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML (default: the curated glossary).")
 @click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: JSON list of history records to include as transacGrp.")
 def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path | None,
-                   glossary_path: Path | None, history_path: Path | None) -> None:
+                   into: Path | None, glossary_path: Path | None, history_path: Path | None) -> None:
     """Export the glossary as TBX-Basic, a DeepL/Amazon CSV, or PO files per locale.
 
     \b
@@ -112,6 +114,10 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
       termguard glossary export --format tbx -o glossary.tbx
       termguard glossary export --format csv --locale de --shape amazon -o en-de.csv
       termguard glossary export --format po --locale pt_BR
+      termguard glossary export --format po --locale de --into exchange/
+
+    A PO export never goes into the catalog folder (locales/) unless --into
+    or -o says so: there it would be taken for a catalog of translations.
     """
     from glossary.errors import GlossaryError, UnknownLocale
 
@@ -120,6 +126,8 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             raise click.UsageError("--history applies to --format tbx only")
         if fmt == "csv" and len(locales) != 1:
             raise click.UsageError("--format csv needs exactly one --locale")
+        if fmt != "po" and into is not None:
+            raise click.UsageError("--into applies to --format po only")
         if fmt == "tbx" and locales:
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         glossary = _load(glossary_path)
@@ -147,9 +155,16 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             targets = list(locales) or [loc for loc in glossary.locales if loc != glossary.source]
             if output is not None and len(targets) != 1:
                 raise click.UsageError("-o needs exactly one --locale with --format po")
+            if output is not None and into is not None:
+                raise click.UsageError("give -o FILE or --into DIR, not both")
             catalogs = [(loc, export_po(glossary, loc)) for loc in targets]
             for locale, po in catalogs:
-                path = output if output is not None else po_path("locales", locale)
+                if output is not None:
+                    path = output
+                elif into is not None:
+                    path = po_path(into, locale)
+                else:
+                    path = Path(f"glossary.{locale}.po")
                 try:
                     write_po(po, path)
                 except OSError as error:
@@ -161,8 +176,6 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- import
@@ -188,7 +201,7 @@ def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Pa
     return imported, history, diff_glossaries(current, imported)
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Format of FILE.")
 @click.option("--locale", help="csv: the target locale (required); po: default from the file's Language header.")
@@ -306,8 +319,6 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 exchange_commands: list[click.Command] = [export_command, import_command]

@@ -1,8 +1,9 @@
 """Click commands for the glossary: `termguard glossary ...` and `termguard check`.
 
 Thin on purpose: parse the arguments, call the `glossary` library, print.
-Library errors become one clear line: ClickException (exit 1) for a bad
-glossary, UsageError / BadParameter (exit 2) for bad input.
+Library errors go up to the top-level group (translate.cli), which gives
+each one line and its class's exit code; UsageError / BadParameter (exit 2)
+for bad arguments.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from translate.cli_errors import Command, Group
 
 from glossary import (
     Glossary,
@@ -41,17 +44,9 @@ _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON 
 
 
 def _load(path: Path | None) -> Glossary:
-    try:
-        return load_glossary(path)
-    except GlossaryInvalid as error:
-        where = path or default_glossary_path()
-        count = len(error.problems)
-        first = error.problems[0] if error.problems else None
-        detail = f": {first.message}" if first and count == 1 else ""
-        raise click.ClickException(
-            f"the glossary {where} is invalid ({count} problem{'s' if count != 1 else ''}{detail}); "
-            f"run `termguard glossary lint {where}`"
-        ) from None
+    # GlossaryInvalid goes up to the top-level group: the same message and exit
+    # code (2) in every command.
+    return load_glossary(path)
 
 
 def _locale(value: str, glossary: Glossary | None = None) -> str:
@@ -97,25 +92,45 @@ def _describe(violation: Violation) -> str:
     return "\n".join(lines)
 
 
-@click.group("glossary")
+@click.group("glossary", cls=Group)
 def glossary_group() -> None:
-    """Inspect and lint the glossary of contested terms."""
+    """Check, lint, review, exchange and show the glossary of contested terms.
+
+    \b
+    Examples:
+      termguard glossary show karabakh --locale de
+      termguard glossary check article.txt
+      termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
+      termguard glossary proposals
+    """
 
 
 @glossary_group.command("lint")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def lint_command(path: Path | None) -> None:
-    """Validate a glossary file (default: the curated one); exit 1 on problems."""
-    where = path or default_glossary_path()
+@_GLOSSARY_OPTION
+def lint_command(path: Path | None, glossary_path: Path | None) -> None:
+    """Validate a glossary file (default: the curated one); list every problem, exit 2 if any.
+
+    \b
+    Examples:
+      termguard glossary lint
+      termguard glossary lint --glossary my-glossary.yaml
+    """
+    if path is not None and glossary_path is not None and path != glossary_path:
+        raise click.UsageError("give the glossary once: PATH or --glossary")
+    where = glossary_path or path or default_glossary_path()
     problems = lint(where)
     if not problems:
         glossary = load_glossary(where)
         click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales)")
         return
+    if len(problems) == 1 and problems[0].line is None:
+        raise GlossaryInvalid(problems)  # missing or unreadable: the one line every command gives
     for problem in problems:
         click.echo(str(problem))
     count = len(problems)
-    raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} in {where}")
+    click.echo(f"Error: {where}: invalid glossary, {count} problem{'s' if count != 1 else ''}", err=True)
+    raise click.exceptions.Exit(GlossaryInvalid.exit_code)
 
 
 def _concept_record(glossary: Glossary, concept_id: str, locales: tuple[str, ...]) -> dict[str, Any]:
@@ -221,7 +236,7 @@ def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) 
         raise click.exceptions.Exit(1)
 
 
-@click.command("check")
+@click.command("check", cls=Command)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("translation", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--locale", "locale_name", required=True, help="Locale of the translation, e.g. de or pt_BR.")

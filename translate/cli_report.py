@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from translate.cli_errors import Command
+
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
 from translate.errors import TermguardError
 
@@ -63,7 +65,7 @@ def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
     return found[0][1]
 
 
-@click.command("report")
+@click.command("report", cls=Command)
 @click.option("--locale", "locale", required=True, help="Locale of the catalog, e.g. de or pt_BR.")
 @click.option("--domain", default=None, help="Catalog domain; needed if the locale has several.")
 @click.option("--catalog-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CATALOG_DIR,

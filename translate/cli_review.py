@@ -19,6 +19,8 @@ from typing import Any
 
 import click
 
+from translate.cli_errors import Command
+
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
 from glossary.history import APPROVED, HistoryEvent
 from glossary.load import default_glossary_path, load_glossary
@@ -113,7 +115,7 @@ def _proposal_line(proposal: Proposal) -> str:
 # --------------------------------------------------------------------------- commands
 
 
-@click.command("propose")
+@click.command("propose", cls=Command)
 @click.argument("concept")
 @click.option("--locale", "locale", required=True, help="Locale of the rendering, e.g. de or pt_BR.")
 @click.option("--rendering", "text", required=True, help="The rendering, as written in running text.")
@@ -139,7 +141,7 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
     click.echo(f"Check it first: termguard glossary impact --proposal {proposal.id}")
 
 
-@click.command("approve")
+@click.command("approve", cls=Command)
 @click.argument("proposal_id", metavar="ID")
 @click.option("--reason", default="", help="Why it is approved (recorded with the proposal's own reason).")
 @_by_option
@@ -159,7 +161,7 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
     _changes(event.changes)
 
 
-@click.command("reject")
+@click.command("reject", cls=Command)
 @click.argument("proposal_id", metavar="ID")
 @click.option("--reason", required=True, help="Why it is rejected (recorded in the history).")
 @_by_option
@@ -177,7 +179,7 @@ def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path:
     click.echo(f"{proposal.id} rejected by {proposal.decided_by} at {proposal.decided_when}: {reason}")
 
 
-@click.command("proposals")
+@click.command("proposals", cls=Command)
 @click.option("--all", "show_all", is_flag=True, help="Also list approved and rejected proposals.")
 @_glossary_option
 @_json_option
@@ -211,7 +213,7 @@ def _history_lines(event: HistoryEvent) -> list[str]:
     return lines
 
 
-@click.command("history")
+@click.command("history", cls=Command)
 @click.argument("concept", required=False)
 @_glossary_option
 @_json_option
@@ -244,7 +246,7 @@ def _glossary_from(spec: str, working: Path) -> tuple[Glossary, str]:
     return glossary_at_revision(spec, working), f"{spec}:{working}"
 
 
-@click.command("diff")
+@click.command("diff", cls=Command)
 @click.argument("old", metavar="REV|OLD.yaml")
 @click.argument("new", metavar="[PATH|NEW.yaml]", required=False)
 @_glossary_option
@@ -304,7 +306,7 @@ def _impact_text(report: Any) -> None:
                if broken else "no reviewed entry breaks")
 
 
-@click.command("impact")
+@click.command("impact", cls=Command)
 @click.option("--catalog-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CATALOG_DIR,
               show_default=True, help="Folder holding <locale>/LC_MESSAGES/<domain>.po.")
 @click.option("--proposal", "proposal_id", default=None, metavar="ID",

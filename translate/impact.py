@@ -48,6 +48,8 @@ _EXCERPT_WORDS = 8
 class ImpactError(TermguardError):
     """The impact cannot be computed from what was given (no catalog folder...)."""
 
+    exit_code = 2  # bad input
+
 
 def _key(violation: Violation) -> tuple[str, str, str | None, bool]:
     # What makes two findings "the same problem" before and after a change:

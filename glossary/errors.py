@@ -88,8 +88,8 @@ class GlossaryInvalid(GlossaryError, BadInputError):
     """A glossary file failed validation; `problems` lists every problem found.
 
     Every command reports it the same way (`str(error)`, exit 2): one line for
-    a file that cannot be read at all, else a head line and the first few
-    problems with how many more there are.
+    one problem, else a head line and the first few problems with how many
+    more there are.
     """
 
     exit_code = 2
@@ -100,8 +100,8 @@ class GlossaryInvalid(GlossaryError, BadInputError):
 
     def summary(self, shown: int = SHOWN_PROBLEMS) -> str:
         problems = self.problems
-        if len(problems) == 1 and problems[0].line is None:
-            return str(problems[0])  # missing, a folder, unreadable: no count to give
+        if len(problems) == 1:
+            return str(problems[0])  # one problem is one line, with its file and line
         count = len(problems)
         path = problems[0].path if problems else "glossary"
         lines = [f"{path}: invalid glossary, {count} problem{'s' if count != 1 else ''}"]

@@ -6,7 +6,7 @@ codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class TermguardError(Exception):
@@ -101,7 +101,11 @@ class GlossaryInvalid(GlossaryError, BadInputError):
     def summary(self, shown: int = SHOWN_PROBLEMS) -> str:
         problems = self.problems
         if len(problems) == 1:
-            return str(problems[0])  # one problem is one line, with its file and line
+            # One problem is one line, with its file and line.
+            problem = problems[0]
+            if problem.line is None:  # missing, a folder, unreadable: not a matter of content
+                return str(problem)
+            return str(replace(problem, message=f"invalid glossary: {problem.message}"))
         count = len(problems)
         path = problems[0].path if problems else "glossary"
         lines = [f"{path}: invalid glossary, {count} problem{'s' if count != 1 else ''}"]

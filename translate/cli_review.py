@@ -12,6 +12,7 @@ can gate an approval.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,10 +70,8 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
         yield
     except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:
         raise BadInput(_one_line(error)) from None
-    except GlossaryInvalid as error:
-        raise click.ClickException(
-            _one_line(error) + "; run `termguard glossary lint` on the file"
-        ) from None
+    except GlossaryInvalid:
+        raise  # reported by translate.cli_errors, the same in every command
     except (GlossaryError, TermguardError) as error:
         raise click.ClickException(_one_line(error)) from None
 
@@ -138,7 +137,9 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
         return
     click.echo(f"{proposal.id} proposed by {proposal.by} at {proposal.when}; approving it would change:")
     _changes(plan.changes)
-    click.echo(f"Check it first: termguard glossary impact --proposal {proposal.id}")
+    # The hint repeats the options given, so it can be copied as it is.
+    given = f" --glossary {shlex.quote(str(glossary_path))}" if glossary_path is not None else ""
+    click.echo(f"Check it first: termguard glossary impact --proposal {proposal.id}{given}")
 
 
 @click.command("approve", cls=Command)
@@ -221,8 +222,8 @@ def history_command(concept: str | None, glossary_path: Path | None, as_json: bo
     """Who changed which rule, when and why (only CONCEPT's if given); newest last."""
     review = GlossaryReview(glossary_path)
     with _errors():
+        known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
         if concept is not None:
-            known = load_glossary(review.glossary_path).concepts
             # A concept that was removed still has a history; only refuse unknown ids.
             if concept not in known and not any(e.concerns(concept) for e in review.history()):
                 raise UnknownConcept(f"no concept {concept!r} in the glossary or its history")

@@ -76,6 +76,14 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
         raise click.ClickException(_one_line(error)) from None
 
 
+def _review(glossary_path: Path | None) -> GlossaryReview:
+    """The review workflow of a glossary that loads: a missing or invalid one is
+    reported like in every other command (GlossaryInvalid, exit 2)."""
+    review = GlossaryReview(glossary_path)
+    load_glossary(review.glossary_path)
+    return review
+
+
 def _glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--glossary",
@@ -129,7 +137,7 @@ def _proposal_line(proposal: Proposal) -> str:
 def propose_command(concept: str, locale: str, text: str, status: str, reason: str, forms: tuple[str, ...],
                     by: str | None, glossary_path: Path | None, as_json: bool) -> None:
     """Propose that CONCEPT's rendering in a locale get a status; an editor approves it later."""
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     with _errors(bad_input=(ProposalInvalid,)):
         proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
     if as_json:
@@ -151,7 +159,7 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
 def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                     as_json: bool) -> None:
     """Apply proposal ID to the glossary file and record who approved it, when and why."""
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     with _errors():
         proposal, event = review.approve(proposal_id, by=by, reason=reason)
     if as_json:
@@ -171,7 +179,7 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
 def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                    as_json: bool) -> None:
     """Close proposal ID without changing the glossary."""
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     with _errors():
         proposal = review.reject(proposal_id, reason, by=by)
     if as_json:
@@ -186,7 +194,7 @@ def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path:
 @_json_option
 def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool) -> None:
     """List open proposals (with --all, every proposal)."""
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     with _errors():
         found = review.proposals(None if show_all else "open")
     if as_json:
@@ -220,7 +228,7 @@ def _history_lines(event: HistoryEvent) -> list[str]:
 @_json_option
 def history_command(concept: str | None, glossary_path: Path | None, as_json: bool) -> None:
     """Who changed which rule, when and why (only CONCEPT's if given); newest last."""
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     with _errors():
         known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
         if concept is not None:
@@ -326,7 +334,7 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
 
     if proposal_id is not None and before_spec is not None:
         raise BadInput("--proposal compares with the current glossary; drop --before")
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     working = review.glossary_path
     with _errors(bad_input=(ImpactError, RevisionError, NothingToChange)):
         if not catalog_dir.is_dir():

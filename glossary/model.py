@@ -100,8 +100,12 @@ class Glossary:
         try:
             return self.concepts[concept_id]
         except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(concept_id, list(self.concepts), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UnknownConcept(
-                f"no concept {concept_id!r} in the glossary; "
+                f"no concept {concept_id!r} in the glossary{hint}; "
                 "`termguard glossary show` lists the ids"
             ) from None
 

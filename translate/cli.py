@@ -67,8 +67,13 @@ class _TermguardGroup(Group):
 
 @click.group(cls=_TermguardGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="termguard")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Translate news offline with Argos models and a glossary of contested terms.
+
+    Settings repeated on every command (glossary, catalog-dir, domain, locales)
+    can live in a termguard.toml, or under [tool.termguard] in pyproject.toml,
+    in this folder or a parent; options on the command line override them.
 
     \b
     Typical use:
@@ -76,6 +81,9 @@ def main() -> None:
       termguard translate article.txt --to de,fr
       termguard check article.txt article.de.txt --locale de
     """
+    from translate.cli_project import apply_project
+
+    apply_project(ctx)
 
 
 # ---------------------------------------------------------------- models
@@ -103,6 +111,7 @@ def models_list(as_json: bool) -> None:
     if not found:
         click.echo(f"No models installed in {packages.packages_dir()}.", err=True)
         return
+    click.echo(f"{'pair':<12} {'version':<8} {'size':>9}  path")
     for p in found:
         click.echo(f"{p.pair:<12} {p.version:<8} {_human_size(p.size):>9}  {p.path}")
 
@@ -309,6 +318,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     """
     from glossary.files import write_text
     from glossary.files.reading import display_name
+    from glossary.locales import fallback_locale
     from translate import packages
     from translate.batch import (
         DocumentResult,
@@ -353,10 +363,13 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     targets: list[Target] = []
     for locale, package in chosen.items():
         enforcer = None
-        if glossary is not None and locale in glossary.locales:
+        served = None if glossary is None else fallback_locale(locale, glossary.locales)
+        if glossary is not None and served is not None:
             from translate.enforce import Enforcer
 
-            enforcer = Enforcer(glossary, locale)
+            if served != locale:
+                click.echo(f"{locale}: enforcing the glossary's {served} renderings", err=True)
+            enforcer = Enforcer(glossary, served)
         elif glossary is not None:
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)

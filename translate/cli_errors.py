@@ -10,6 +10,7 @@ through glossary.files, so unwinding the stack leaves no partial file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ import click
 from glossary.errors import TermguardError
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 T = TypeVar("T")
 
@@ -32,6 +34,14 @@ def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
     except TermguardError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        # The reader went away (`termguard ... | head`): nothing more to say to it.
+        import os
+        import sys
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
     except OSError as exc:
         # A file problem the library did not foresee is still one line, not a traceback.
         from glossary.files.reading import display_name

@@ -50,16 +50,15 @@ def _load(path: Path | None) -> Glossary:
 
 
 def _locale(value: str, glossary: Glossary | None = None) -> str:
+    from glossary.locales import resolve_locale
+
     try:
-        locale = normalize_locale(value)
+        if glossary is not None:
+            # de-AT is served by the glossary's de; a typo gets a did-you-mean.
+            return resolve_locale(value, glossary.locales)
+        return normalize_locale(value)
     except UnknownLocale as error:
         raise click.BadParameter(str(error), param_hint="'--locale'") from None
-    if glossary is not None and locale not in glossary.locales:
-        raise click.BadParameter(
-            f"the glossary has no locale {locale!r}; it covers {', '.join(glossary.locales)}",
-            param_hint="'--locale'",
-        )
-    return locale
 
 
 def _lines(path: Path, name: str) -> list[str]:

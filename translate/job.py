@@ -114,7 +114,7 @@ def run_locale(
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
         }, digest)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
-            flagged = _reviewed_violations(cat, glossary, locale)
+            flagged = _reviewed_violations(cat, glossary, enforcer.locale)  # de_AT is checked as de
     text, _ = render_document(path, fuzzy=True)
     unique = len(set(p for _, p in document.paragraphs()))
     return LocaleRun(locale, text, path, len(todo), unique - len(todo), flagged,

@@ -79,9 +79,8 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
 def _review(glossary_path: Path | None) -> GlossaryReview:
     """The review workflow of a glossary that loads: a missing or invalid one is
     reported like in every other command (GlossaryInvalid, exit 2)."""
-    review = GlossaryReview(glossary_path)
-    load_glossary(review.glossary_path)
-    return review
+    load_glossary(glossary_path)  # first: an empty or folder path is reported, not a traceback
+    return GlossaryReview(glossary_path)
 
 
 def _glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -25,3 +25,15 @@ class MissingModel(ModelError):
 
 class InputError(TermguardError):
     """An input document cannot be read as UTF-8 text."""
+
+
+class SettingsError(TermguardError):
+    """An ARGOS_* setting or settings.json value is unusable (bad input)."""
+
+
+class PackageMismatch(PackageFileError):
+    """A package is not what it claims or what was asked for (bad input)."""
+
+
+class IndexFormatError(IndexUnreachable):
+    """The package index was fetched but is not a valid Argos index (failure)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from translate.engine import DecodeOptions, Engine
-from translate.segment import Sentence, join_sentences, split_sentences
+from translate.segment import Sentence, fit_sentences, join_sentences, split_sentences
 
 if TYPE_CHECKING:
     from translate.enforce import Enforcer, Occurrence
@@ -35,9 +35,18 @@ def translate_paragraphs(
     options: DecodeOptions = DecodeOptions(),
     enforcer: "Enforcer | None" = None,
     progress: Callable[[int], None] | None = None,
+    language: str | None = None,
 ) -> list[ParagraphResult]:
-    """Translate paragraphs; all their sentences go to the decoder together."""
-    split = split_paragraphs(paragraphs)
+    """Translate paragraphs; all their sentences go to the decoder together.
+
+    Sentences are split with the rules of ``language`` (default: the
+    package's source language), and a sentence longer than the model can
+    take is split into parts that fit, each translated.
+    """
+    language = language or engine.source_language
+    limit = engine.max_source_tokens
+    split = [fit_sentences(sentences, lambda text: len(engine.tokenize(text)), limit)
+             for sentences in split_paragraphs(paragraphs, language)]
     flat = [s.text for sentences in split for s in sentences]
     if enforcer is not None:
         outcome = enforcer.translate(engine, flat, options, progress=progress)

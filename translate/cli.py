@@ -344,14 +344,17 @@ def _output_template(output: Path | None, many_docs: bool, many_locales: bool) -
                    "cluster address, or no value to start a local cluster.")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
               help="Ray workers, each holding every locale's model once (default: this machine's CPUs).")
-@click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True)
-@click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
-              help="CPU threads per decoding worker (0: CTranslate2's default).")
+@click.option("--beam-size", type=click.IntRange(1, 32), default=None,
+              help="Beam size (default: ARGOS_BEAM_SIZE or settings.json, else 4).")
+@click.option("--threads", type=click.IntRange(0, 256), default=None,
+              help="CPU threads per decoding worker (default: ARGOS_INTRA_THREADS, else 0 = CTranslate2's).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where to decode (default: ARGOS_DEVICE_TYPE, else cpu; auto = CUDA when a GPU is seen).")
 def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: Path | None,
                       recursive: bool, catalog_dir: Path, domain: str | None, no_catalog: bool,
                       glossary_path: Path | None, no_glossary: bool, strict: bool, as_json: bool,
                       jobs: int, fail_fast: bool, ray_address: str | None, workers: int | None,
-                      beam_size: int, threads: int) -> None:
+                      beam_size: int | None, threads: int | None, device: str | None) -> None:
     """Translate documents offline with the installed Argos models, enforcing the glossary.
 
     PATHS are text files or folders (their .txt and .md files; -r for sub-folders).
@@ -386,7 +389,15 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
     glossary = _load_glossary(glossary_path, no_glossary)
-    options = DecodeOptions(beam_size=beam_size)
+    from translate.argos.settings import load_settings, resolve_device
+
+    try:
+        settings = load_settings()
+        device = resolve_device(device or settings.device)
+    except TermguardError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = DecodeOptions.from_settings(settings, beam_size=beam_size)
+    threads = settings.intra_threads if threads is None else threads
     installed = packages.installed_packages()
     available = {p.to_code for p in installed if p.from_code == from_code}
     try:
@@ -404,7 +415,8 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)
         # Loaded on first decode only, once per locale for every document.
-        engine = Engine(package.path, inter_threads=jobs, intra_threads=threads)
+        engine = Engine(package.path, inter_threads=max(jobs, settings.inter_threads), intra_threads=threads,
+                        compute_type=settings.compute_type, device=device)
         targets.append(Target(locale, engine, f"{package.pair} {package.version}", enforcer))
     catalogs = None if no_catalog else catalog_dir
 

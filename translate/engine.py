@@ -252,8 +252,9 @@ class Engine:
         max_length = options.max_decoding_length
         if self._positions is not None:
             # The output may not run past the position encodings either.
+            # CTranslate2 counts a forced prefix in the decoding length.
             longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
-            max_length = max(1, min(max_length, self._positions - 1 - longest_prefix))
+            max_length = max(longest_prefix + 1, min(max_length, self._positions - 1))
             cap = self._positions - 1
             sources = [s[:cap] for s in sources]  # callers split long sentences first; never crash
         kwargs: dict[str, Any] = dict(
@@ -289,6 +290,8 @@ class Engine:
             hyps: list[Hypothesis] = []
             for i, tokens in enumerate(result.hypotheses):
                 tokens = tokens[strip:]
+                if package_prefix:  # a language token is never text, wherever the model puts it
+                    tokens = [t for t in tokens if t not in package_prefix]
                 attention = None
                 if options.return_attention and result.attention:
                     attention = tuple(tuple(row) for row in result.attention[i][strip:])

@@ -116,7 +116,8 @@ def _learn_bpe(words: collections.Counter[str], merges: int) -> list[tuple[str, 
     return out
 
 
-def _model(out_dir: Path, vocabulary: list[str], favoured: list[str], bpe: bool, seed: int = 0) -> None:
+def _model(out_dir: Path, vocabulary: list[str], favoured: list[str], bpe: bool, language_token: str = "",
+           seed: int = 0) -> None:
     from ctranslate2.specs import transformer_spec
 
     rng = np.random.default_rng(seed)
@@ -131,6 +132,10 @@ def _model(out_dir: Path, vocabulary: list[str], favoured: list[str], bpe: bool,
         layer.beta = np.zeros(d, dtype=np.float32)  # type: ignore[attr-defined]
 
     embeddings = mat(v, d)
+    if language_token:
+        # A trained NLLB model goes on writing after its language token; a random
+        # one would stop there, so the token reads like a word of the text.
+        embeddings[vocabulary.index(language_token)] = embeddings[vocabulary.index(favoured[0])]
     spec.encoder.embeddings[0].weight = embeddings
     spec.decoder.embeddings.weight = embeddings
     spec.decoder.projection.weight = embeddings
@@ -210,7 +215,7 @@ def build(layout: Layout, dest: Path) -> Path:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        _model(Path(tmp), vocabulary, favoured, bpe=layout.tokenizer == "bpe")
+        _model(Path(tmp), vocabulary, favoured, bpe=layout.tokenizer == "bpe", language_token=layout.target_prefix)
         for path in sorted(Path(tmp).iterdir()):
             files[f"model/{path.name}"] = path.read_bytes()
     metadata: dict[str, object] = {

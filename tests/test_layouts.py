@@ -18,14 +18,14 @@ import json
 import shutil
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ARTICLE
 from layouts import FORBIDDEN, LAYOUTS, PREFERRED, Layout, build, glossary_text
+
 from translate.cli import main
 
 IDS = [layout.name for layout in LAYOUTS]

@@ -12,9 +12,10 @@ covers only the source side (OPUS-MT conversions).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from translate.errors import ModelError, PackageFileError
 
@@ -43,7 +44,7 @@ class DecodeOptions:
     max_batch_size: int = 32  # examples per internal batch, sorted by length
 
     @classmethod
-    def from_settings(cls, settings: "ArgosSettings | None" = None, **overrides: Any) -> "DecodeOptions":
+    def from_settings(cls, settings: ArgosSettings | None = None, **overrides: Any) -> DecodeOptions:
         """Options from ARGOS_BEAM_SIZE / ARGOS_BATCH_SIZE (env, then settings.json); None overrides are ignored."""
         if settings is None:
             from translate.argos.settings import load_settings
@@ -75,9 +76,9 @@ class Engine:
     compute_type: str = "auto"
     device: str = "cpu"  # cpu, cuda or auto
     decode_calls: int = 0
-    _translator: "ctranslate2.Translator | None" = None
-    _tokenizer: "Tokenizer | None" = None
-    _segmenter: "TargetSegmenter | None" = None
+    _translator: ctranslate2.Translator | None = None
+    _tokenizer: Tokenizer | None = None
+    _segmenter: TargetSegmenter | None = None
     _target_vocab: frozenset[str] = frozenset()
     _covers_target: bool = True
     _positions: int | None = None
@@ -120,9 +121,17 @@ class Engine:
     def _load(self) -> None:
         import ctranslate2
 
-        from translate.argos.model_files import SPECIAL_TOKENS, max_positions, read_vocabulary
+        from translate.argos.model_files import (
+            SPECIAL_TOKENS,
+            max_positions,
+            read_vocabulary,
+        )
         from translate.argos.settings import resolve_device
-        from translate.argos.tokenizers import BPETokenizer, SentencePieceTokenizer, TargetSegmenter
+        from translate.argos.tokenizers import (
+            BPETokenizer,
+            SentencePieceTokenizer,
+            TargetSegmenter,
+        )
 
         model_dir = self.package_dir / "model"
         sp_path = self.package_dir / "sentencepiece.model"
@@ -156,13 +165,13 @@ class Engine:
         self._tokenizer = tokenizer
 
     @property
-    def tokenizer(self) -> "Tokenizer":
+    def tokenizer(self) -> Tokenizer:
         self.load()
         assert self._tokenizer is not None
         return self._tokenizer
 
     @property
-    def translator(self) -> "ctranslate2.Translator":
+    def translator(self) -> ctranslate2.Translator:
         self.load()
         assert self._translator is not None
         return self._translator

@@ -17,9 +17,10 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 from translate.argos import network
 from translate.argos.index import CODE as _CODE
@@ -334,11 +335,11 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
         raise PackageFileError(f"{name}: metadata.json is not valid JSON ({str(exc)[:80]})") from None
     if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
         raise PackageFileError(f"{name}: metadata.json lacks from_code/to_code")
-    for field in ("from_code", "to_code"):
+    for key in ("from_code", "to_code"):
         # The codes become the install folder's name: "../" in one would move
         # the package outside the packages folder.
-        if not isinstance(meta[field], str) or not _CODE.fullmatch(meta[field]):
-            raise PackageFileError(f"{name}: metadata.json has an invalid {field} {meta[field]!r}")
+        if not isinstance(meta[key], str) or not _CODE.fullmatch(meta[key]):
+            raise PackageFileError(f"{name}: metadata.json has an invalid {key} {meta[key]!r}")
     return top, meta
 
 

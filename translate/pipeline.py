@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from translate.engine import DecodeOptions, Engine
 from translate.segment import Sentence, fit_sentences, join_sentences, split_sentences
@@ -18,7 +19,7 @@ class ParagraphResult:
 
     source: str
     target: str
-    occurrences: list["Occurrence"] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
 
     @property
     def unresolved(self) -> bool:
@@ -33,7 +34,7 @@ def translate_paragraphs(
     engine: Engine,
     paragraphs: Sequence[str],
     options: DecodeOptions = DecodeOptions(),
-    enforcer: "Enforcer | None" = None,
+    enforcer: Enforcer | None = None,
     progress: Callable[[int], None] | None = None,
     language: str | None = None,
 ) -> list[ParagraphResult]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 # Argos codes that sentencex knows under another name.
 _SEGMENTER_LANGUAGE = {"pb": "pt", "zt": "zh", "nb": "no"}
@@ -13,7 +13,7 @@ _CLAUSE_END = re.compile(r"[,;:\u2013\u2014)\]»”]\s+|\s+(?=[(\[«“])")
 _SPACE = re.compile(r"\s+")
 # Languages that write ordinals with a dot ("am 3. Okt.", "1. FC"): a number
 # and its dot never end a sentence when a word follows.
-_ORDINAL_DOT = frozenset("de da nb no nn fi et lv lt cs sk sl hr sr bs hu tr is fo pl".split())
+_ORDINAL_DOT = frozenset(["de", "da", "nb", "no", "nn", "fi", "et", "lv", "lt", "cs", "sk", "sl", "hr", "sr", "bs", "hu", "tr", "is", "fo", "pl"])
 _ENDS_IN_ORDINAL = re.compile(r"(?:^|\s)\d{1,3}\.$")
 
 @dataclass(frozen=True)

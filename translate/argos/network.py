@@ -16,7 +16,8 @@ import ssl
 import threading
 import time
 import urllib.parse
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from translate.errors import IndexUnreachable
 
@@ -64,7 +65,7 @@ def fetch(url: str, out: BinaryIO, *, max_bytes: int, deadline: float,
                                 **kwargs)  # type: ignore[arg-type]
         expired = threading.Event()
 
-        def stop(conn: http.client.HTTPConnection = conn) -> None:
+        def stop(conn: http.client.HTTPConnection = conn, expired: threading.Event = expired) -> None:
             expired.set()
             sock = conn.sock
             if sock is not None:

@@ -11,9 +11,10 @@ own target vocabulary (``TargetSegmenter``), never with the source tokeniser.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from translate.argos.model_files import SPECIAL_TOKENS
 from translate.errors import ModelError
@@ -120,7 +121,7 @@ class BPETokenizer:
         spans: list[tuple[int, int]] = []
         pos = 0
         for piece in self.encode(text):
-            bare = piece[: -len(BPE_JOINER)] if piece.endswith(BPE_JOINER) else piece
+            bare = piece.removesuffix(BPE_JOINER)
             found = text.find(bare, pos) if bare else -1
             start = found if found >= 0 else pos
             end = start + len(bare) if found >= 0 else pos
@@ -130,8 +131,7 @@ class BPETokenizer:
 
     def decode(self, pieces: Sequence[str]) -> str:
         joined = " ".join(_clean(pieces)).replace(BPE_JOINER + " ", "")
-        if joined.endswith(BPE_JOINER):
-            joined = joined[: -len(BPE_JOINER)]
+        joined = joined.removesuffix(BPE_JOINER)
         return str(self.detokenizer.detokenize(joined.split(), unescape=True))
 
     def pieces(self) -> set[str]:

@@ -98,7 +98,19 @@ class Inventory:
 @dataclass(frozen=True)
 class InstallResult:
     installed: InstalledPackage
-    replaced: tuple[InstalledPackage, ...] = ()
+    replaced: tuple[InstalledPackage, ...] = ()  # the copies of the pair it took the place of
+
+    @property
+    def path(self) -> Path:
+        return self.installed.path
+
+    @property
+    def pair(self) -> str:
+        return self.installed.pair
+
+    @property
+    def version(self) -> str:
+        return self.installed.version
 
 
 def version_key(version: str) -> tuple[tuple[int, str], ...]:
@@ -344,7 +356,7 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
 
 
 # Top folder names of real packages: "en_de" (1.0), "translate-en_tr-1_5" (argos-train, OPUS-MT).
-_TOP_PAIR = re.compile(r"(?:translate-)?([A-Za-z0-9]+(?:-[A-Za-z]+)?)_([A-Za-z0-9]+(?:-[A-Za-z]+)?)(?:-[0-9_.]+)?")
+_TOP_PAIR = re.compile(r"(?:translate-)?([A-Za-z]{2,3})_([A-Za-z]{2,3})(?=$|-)")
 
 
 def verify_package(folder: Path, name: str, meta: dict[str, Any]) -> None:
@@ -358,8 +370,9 @@ def verify_package(folder: Path, name: str, meta: dict[str, Any]) -> None:
     from translate.argos.tokenizers import SentencePieceTokenizer
 
     pair = f"{meta['from_code']}->{meta['to_code']}"
-    match = _TOP_PAIR.fullmatch(folder.name)
-    if match and (match.group(1), match.group(2)) != (meta["from_code"], meta["to_code"]):
+    match = _TOP_PAIR.match(folder.name)
+    if match and all(len(meta[k]) <= 3 for k in ("from_code", "to_code")) and \
+            (match.group(1), match.group(2)) != (meta["from_code"], meta["to_code"]):
         raise PackageMismatch(f"{name}: metadata.json says {pair} but the package folder is "
                               f"{folder.name!r} ({match.group(1)}->{match.group(2)}); refusing it")
     model = folder / "model"

@@ -42,6 +42,8 @@ class Layout:
     folder_entries: bool = True
     compact_metadata: bool = False
     version: str = "1.9"
+    from_code: str = "en"
+    favour: str = FORBIDDEN  # what the random model is biased to write
 
 
 LAYOUTS = [
@@ -53,6 +55,9 @@ LAYOUTS = [
     Layout("target-prefix", "it", "translate-en_it-1_9", "joint", target_prefix="ita_Latn"),
     Layout("minisbd", "ru", "translate-en_ru-1_9", "joint", extra=("minisbd",)),
 ]
+# Into English, for translation through English (de->en->fr).
+INTO_ENGLISH = Layout("argos-train-into-english", "en", "translate-de_en-1_9", "joint", from_code="de",
+                      favour="Karabakh")
 
 
 def english_lines() -> list[str]:
@@ -180,11 +185,13 @@ def build(layout: Layout, dest: Path) -> Path:
 
     files: dict[str, bytes] = {}
     english, target = english_lines(), target_lines(layout.to_code)
+    if layout.to_code == "en":  # into English: the target side must know the glossary's English term
+        target = target + [f"{layout.favour} talks." for _ in range(200)]
     if layout.tokenizer == "joint":
         sp_data, pieces = _sentencepiece(english + target, 1500)
         vocabulary = pieces + ([layout.target_prefix] if layout.target_prefix else [])
         sp = sentencepiece.SentencePieceProcessor(model_proto=sp_data)
-        favoured = sp.encode(FORBIDDEN, out_type=str)
+        favoured = sp.encode(layout.favour, out_type=str)
         files["sentencepiece.model"] = sp_data
     elif layout.tokenizer == "source-only":
         # OPUS-MT: the package keeps the source model; the vocabulary joins both sides.
@@ -192,7 +199,7 @@ def build(layout: Layout, dest: Path) -> Path:
         target_data, target_pieces = _sentencepiece(target, 400)
         vocabulary = source_pieces + [p for p in target_pieces if p not in set(source_pieces)]
         target_sp = sentencepiece.SentencePieceProcessor(model_proto=target_data)
-        favoured = target_sp.encode(FORBIDDEN, out_type=str)
+        favoured = target_sp.encode(layout.favour, out_type=str)
         files["sentencepiece.model"] = sp_data
     else:  # bpe: subword-nmt codes over Moses tokens of both sides
         from sacremoses import MosesTokenizer
@@ -210,7 +217,7 @@ def build(layout: Layout, dest: Path) -> Path:
         bpe = BPE(io.StringIO(codes))
         pieces = sorted({p for word in counts for p in bpe.segment_tokens([word])})
         vocabulary = SPECIALS + pieces
-        favoured = bpe.segment_tokens([FORBIDDEN])
+        favoured = bpe.segment_tokens([layout.favour])
     top = layout.top
     import tempfile
 
@@ -220,7 +227,7 @@ def build(layout: Layout, dest: Path) -> Path:
             files[f"model/{path.name}"] = path.read_bytes()
     metadata: dict[str, object] = {
         "package_version": layout.version, "argos_version": layout.version,
-        "from_code": "en", "to_code": layout.to_code,
+        "from_code": layout.from_code, "to_code": layout.to_code,
     }
     if not layout.compact_metadata:
         metadata.update({"from_name": "English", "to_name": layout.to_code, "type": "translate",

@@ -281,3 +281,42 @@ def test_a_tokeniser_from_another_model_is_refused(built: dict[str, Path], tmp_p
     result = runner.invoke(main, ["models", "install-file", str(forged)])
     assert result.exit_code == 2
     assert "belongs to another model" in result.output
+
+
+def test_pivot_through_english_enforces_on_the_leg_into_the_target(
+        built: dict[str, Path], packages_dir: Path, glossary: Path, runner: CliRunner, tmp_path: Path) -> None:
+    from layouts import INTO_ENGLISH
+
+    import polib
+
+    from translate.catalog import ARGOS_HEADER
+
+    for package in (build(INTO_ENGLISH, tmp_path / "pkg"), built["opus-mt-source-only"]):
+        assert runner.invoke(main, ["models", "install-file", str(package)]).exit_code == 0
+    doc = tmp_path / "artikel.txt"
+    doc.write_text("Die Gespräche gingen weiter.\n\nAm 3. Okt. sprachen sie wieder.\n", encoding="utf-8")
+    catalogs = tmp_path / "locales"
+    result = runner.invoke(main, ["translate", str(doc), "--from", "de", "--to", "fr", "--glossary",
+                                  str(glossary), "--catalog-dir", str(catalogs), "--json",
+                                  "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    _clean(text)
+    _layout_kept(doc.read_text(encoding="utf-8"), text)
+    # The German->English leg writes "Karabakh"; the glossary then acts on the English->French leg.
+    records = json.loads(result.stdout[result.stdout.index("["):])
+    assert records and all(r["concept"] == "karabakh" for r in records)
+    assert FORBIDDEN not in text and PREFERRED in text
+    header = polib.pofile(str(catalogs / "fr" / "LC_MESSAGES" / "artikel.po")).metadata[ARGOS_HEADER]
+    assert header == "de->en 1.9 + en->fr 1.9"
+
+
+def test_no_route_names_both_ways_to_get_one(built: dict[str, Path], packages_dir: Path, runner: CliRunner,
+                                             tmp_path: Path) -> None:
+    assert runner.invoke(main, ["models", "install-file", str(built["opus-mt-source-only"])]).exit_code == 0
+    doc = tmp_path / "a.txt"
+    doc.write_text("Hallo.\n", encoding="utf-8")
+    result = runner.invoke(main, ["translate", str(doc), "--from", "de", "--to", "fr", "--no-glossary"])
+    assert result.exit_code == 1
+    assert "or through English: termguard models install de en" in result.output
+    assert "termguard models install en fr" not in result.output  # that one is installed

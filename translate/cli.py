@@ -371,7 +371,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     from translate.batch import Target, collect_documents, translate_documents
     from translate.codes import argos_code
     from translate.document import SourceDocument
-    from translate.engine import DecodeOptions, Engine
+    from translate.engine import Chain, DecodeOptions, Engine
     from translate.job import run_locale
     from translate.pipeline import sentence_count
     from translate.reading import read_text
@@ -399,13 +399,17 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     options = DecodeOptions.from_settings(settings, beam_size=beam_size)
     threads = settings.intra_threads if threads is None else threads
     installed = packages.installed_packages()
-    available = {p.to_code for p in installed if p.from_code == from_code}
+    from_code = _language(from_code, {p.from_code for p in installed}, "--from")
+    # A target is reachable directly or through English (the pivot).
+    available = {p.to_code for p in installed if p.from_code in (from_code, packages.PIVOT)}
     try:
-        chosen = {loc: packages.find_installed(from_code, argos_code(loc, available)) for loc in locales}
+        chosen = {loc: packages.route(from_code, argos_code(loc, available)) for loc in locales}
     except MissingModel as exc:
         raise _fail(exc) from None
+    if ray_address is not None and any(len(route) > 1 for route in chosen.values()):
+        raise click.UsageError("translation through English is not distributed with --ray; run without it")
     targets: list[Target] = []
-    for locale, package in chosen.items():
+    for locale, route in chosen.items():
         enforcer = None
         if glossary is not None and locale in glossary.locales:
             from translate.enforce import Enforcer
@@ -415,9 +419,12 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)
         # Loaded on first decode only, once per locale for every document.
-        engine = Engine(package.path, inter_threads=max(jobs, settings.inter_threads), intra_threads=threads,
-                        compute_type=settings.compute_type, device=device)
-        targets.append(Target(locale, engine, f"{package.pair} {package.version}", enforcer))
+        legs = [Engine(package.path, inter_threads=max(jobs, settings.inter_threads), intra_threads=threads,
+                       compute_type=settings.compute_type, device=device) for package in route]
+        engine = legs[0] if len(legs) == 1 else Chain(legs[0], legs[1])
+        # The catalog header names every package the translation went through.
+        names = " + ".join(f"{package.pair} {package.version}" for package in route)
+        targets.append(Target(locale, engine, names, enforcer))
     catalogs = None if no_catalog else catalog_dir
 
     def domain_of(path: Path) -> str:

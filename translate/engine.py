@@ -326,3 +326,35 @@ class Engine:
         results = self.translator.score_batch(sources, target_tokens)
         self.decode_calls += 1
         return [sum(r.log_probs) for r in results]
+
+
+@dataclass
+class Chain:
+    """Two packages through an intermediate language (de->en->fr), as Argos pivots.
+
+    The first leg is a plain decode; the glossary (whose source is English)
+    is enforced on the second leg, the one into the target locale.
+    """
+
+    first: Engine
+    second: Engine
+
+    @property
+    def source_language(self) -> str:
+        return self.first.source_language
+
+    @property
+    def target_language(self) -> str:
+        return self.second.target_language
+
+    @property
+    def package_dir(self) -> Path:
+        return self.second.package_dir
+
+    @property
+    def decode_calls(self) -> int:
+        return self.first.decode_calls + self.second.decode_calls
+
+    def load(self) -> None:
+        self.first.load()
+        self.second.load()

@@ -230,6 +230,26 @@ def find_installed(from_code: str, to_code: str) -> InstalledPackage:
     )
 
 
+PIVOT = "en"  # Argos' packages nearly all go to or from English
+
+
+def route(from_code: str, to_code: str) -> list[InstalledPackage]:
+    """The package for the pair, or two through English when no direct one is installed (as Argos does)."""
+    installed = {(p.from_code, p.to_code): p for p in installed_packages()}
+    if (from_code, to_code) in installed:
+        return [installed[(from_code, to_code)]]
+    legs = [installed.get((from_code, PIVOT)), installed.get((PIVOT, to_code))]
+    if PIVOT not in (from_code, to_code) and all(legs):
+        return [leg for leg in legs if leg is not None]
+    have = ", ".join(f"{a}->{b}" for a, b in sorted(installed)) or "none"
+    hint = f"termguard models install {from_code} {to_code}"
+    if PIVOT not in (from_code, to_code):
+        missing = [f"termguard models install {a} {b}" for (a, b), leg
+                   in zip(((from_code, PIVOT), (PIVOT, to_code)), legs, strict=True) if leg is None]
+        hint += f", or through English: {' and '.join(missing)}"
+    raise MissingModel(f"no model installed for {from_code}->{to_code} (installed: {have}); install it with: {hint}")
+
+
 def fetch_index(timeout: float = NETWORK_TIMEOUT) -> list[AvailablePackage]:
     """Download the package index and return its translation packages."""
     return read_index(timeout).packages

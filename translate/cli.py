@@ -258,7 +258,9 @@ def _output_template(output: Path | None, many_docs: bool, many_locales: bool) -
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to enforce (default: the curated glossary).")
 @click.option("--no-glossary", is_flag=True, help="Translate without glossary enforcement.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any enforced occurrence stays unresolved.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any occurrence in the output is unresolved (a missing or wrong rendering "
+                   "anywhere, reused text included) or the glossary has no renderings for a locale.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every glossary occurrence as JSON records on stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -319,6 +321,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     except MissingModel as exc:
         raise _fail(exc) from None
     targets: list[Target] = []
+    unenforceable: list[str] = []
     for locale, package in chosen.items():
         enforcer = None
         if glossary is not None and locale in glossary.locales:
@@ -326,6 +329,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
 
             enforcer = Enforcer(glossary, locale)
         elif glossary is not None:
+            unenforceable.append(locale)
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)
         # Loaded on first decode only, once per locale for every document.
@@ -433,6 +437,9 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         raise click.ClickException(f"{len(failures)} document(s) failed; see the lines above")
     if strict and unresolved:
         raise click.ClickException(f"{unresolved} glossary occurrence(s) unresolved (--strict)")
+    if strict and unenforceable:
+        raise click.ClickException(f"the glossary cannot be enforced for {', '.join(unenforceable)}: "
+                                   "it has no renderings for that locale (--strict)")
 
 
 # The subcommand modules hold only Click code; the library behind them is

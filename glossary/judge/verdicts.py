@@ -44,13 +44,7 @@ from typing import Any
 
 from glossary.errors import UnknownLocale
 from glossary.locales import normalize_locale
-from glossary.matching import (
-    SourceMatcher,
-    SourceOccurrence,
-    TargetHit,
-    TargetMatcher,
-    fold_for,
-)
+from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
 OK = "ok"

@@ -161,6 +161,11 @@ class Judge:
         self.source_matcher = source_matcher or SourceMatcher(glossary)
         self.target_matcher = target_matcher or TargetMatcher(glossary, self.locale)
         self._fold = fold_for(self.locale)
+        # concept -> the quotation-only concepts that name it in `use_instead`
+        self._quotation_only: dict[str, list[str]] = {}
+        for concept in glossary.concepts.values():
+            if concept.quotation is Quotation.ONLY and concept.use_instead:
+                self._quotation_only.setdefault(concept.use_instead, []).append(concept.id)
         self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in glossary.concepts.values()}
         self._first_mentions = {
             c.id: self._fold(" ".join(c.first_mention[self.locale].split()))
@@ -228,6 +233,10 @@ class Judge:
             hit = self._pair(occurrence, concept, hits, wanted, used, shared)
             if hit is None and target_id != concept.id:
                 hit = self._pair(occurrence, concept, hits, [concept.id], used, shared)
+            if hit is None and self._quotation_only.get(target_id):
+                # Karabakh written as Artsakh in our voice: one wrong rendering of this occurrence.
+                hit = self._pair(occurrence, concept, [h for h in hits if not h.quoted],
+                                 self._quotation_only[target_id], used, shared)
             if hit is not None:
                 used.add((hit.start, hit.end, hit.concept_id))
                 used_spans.add((hit.start, hit.end))

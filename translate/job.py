@@ -76,9 +76,6 @@ def entry_comments(result: ParagraphResult) -> tuple[str, ...]:
     return tuple(comments)
 
 
-_OUTCOME_OF_STEP = {"force": "forced", "substitute": "substituted"}
-
-
 def document_records(
     document: SourceDocument,
     output: str,
@@ -95,7 +92,7 @@ def document_records(
     """
     from glossary.judge import Judge
 
-    from translate.catalogs.judging import STEP_EDITOR
+    from translate.catalogs.judging import step_and_outcome
 
     judge = Judge(glossary, locale)
     out_lines = output.split("\n")
@@ -105,23 +102,9 @@ def document_records(
     records: list[dict[str, Any]] = []
     for verdict in judge.document(pairs, {n: w for n, w in (by_number or {}).items() if w}):
         record = verdict.to_dict()
-        concept = glossary.concepts[verdict.concept]
-        record["policy"] = concept.policy.value
+        record["policy"] = glossary.concepts[verdict.concept].policy.value
         record["reason"] = verdict.hint
-        paragraph_steps_ = steps.get(by_line[verdict.paragraph])
-        if verdict.outcome == "settled":
-            if paragraph_steps_ is None:
-                step = STEP_EDITOR
-            elif verdict.occurrence is not None and verdict.occurrence < len(paragraph_steps_):
-                step = paragraph_steps_[verdict.occurrence]
-            else:
-                step = "decode"
-            record["outcome"] = _OUTCOME_OF_STEP.get(step, "settled")
-        elif verdict.outcome in ("review", "quoted"):
-            step = "none"
-        else:
-            step = "give-up" if paragraph_steps_ is not None else STEP_EDITOR
-        record["step"] = step
+        record["step"], record["outcome"] = step_and_outcome(verdict, steps.get(by_line[verdict.paragraph]))
         records.append(record)
     return records
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import polib
 
 from glossary.judge import Judge, Verdict
-from translate.catalog import _is_machine, entry_is_reviewed, load_catalog
+from translate.catalog import _machine_mark, _text_hash, entry_is_reviewed, load_catalog
 
 STEPS_PREFIX = "termguard:steps="
 # One letter per ladder step (translate.enforce); "-" is not used: wrapping
@@ -38,14 +38,41 @@ def steps_comment(steps: Sequence[str]) -> str:
 
 
 def entry_steps(entry: polib.POEntry) -> list[str] | None:
-    """The recorded steps of a machine entry whose text is still the machine's, else None."""
-    if not _is_machine(entry):
+    """The recorded steps of an entry whose text is still the machine's, else None.
+
+    An editor may have accepted the machine's text (reviewed, not fuzzy): the
+    steps still say how it came about.
+    """
+    mark = _machine_mark(entry) if entry.msgstr else None
+    if mark is None or mark.group("hash") != _text_hash(entry.msgstr):
         return None
     for line in (entry.comment or "").split("\n"):
         line = line.strip()
         if line.startswith(STEPS_PREFIX):
             return [_STEPS.get(code, "none") for code in line[len(STEPS_PREFIX):]]
-    return None
+    return []  # machine text from a run that recorded no steps
+
+
+_OUTCOME_OF_STEP = {"force": "forced", "substitute": "substituted"}
+
+
+def step_and_outcome(verdict: Verdict, steps: Sequence[str] | None) -> tuple[str, str]:
+    """The ladder step and outcome shown for a verdict.
+
+    ``steps``: the steps recorded for the paragraph's occurrences (None for a
+    person's text). The outcome is the judge's; a settled occurrence shows
+    `forced` or `substituted` when that step settled it.
+    """
+    outcome = verdict.outcome
+    if outcome == "settled":
+        if steps is None:
+            return STEP_EDITOR, outcome
+        index = verdict.occurrence
+        step = steps[index] if index is not None and index < len(steps) else STEP_CATALOG
+        return step, _OUTCOME_OF_STEP.get(step, outcome)
+    if outcome in ("review", "quoted"):
+        return "none", outcome
+    return ("give-up" if steps is not None else STEP_EDITOR), outcome
 
 
 def entry_state(entry: polib.POEntry) -> str:

@@ -110,18 +110,25 @@ def document_records(
 
 
 def _reviewed_violations(cat: CatalogUpdate, glossary: "Glossary", locale: str) -> int:
-    """Mark reviewed entries that the (changed) glossary now rejects; never rewrite them."""
-    from glossary import check_document
+    """Mark reviewed entries that the (changed) glossary now rejects; never rewrite them.
 
-    flagged = 0
-    for msgid, msgstr in cat.reviewed():
-        errors = [v for v in check_document([msgid], [msgstr], glossary, locale) if v.is_error]
-        if errors:
-            reasons = "; ".join(f"{v.kind} {v.concept}" + (f" ({v.found})" if v.found else "")
-                                for v in errors)
-            cat.mark_violation(msgid, f"glossary {glossary.digest[:12]}: {reasons}")
-            flagged += 1
-    return flagged
+    The catalog is judged as one document, as every command judges it.
+    """
+    from glossary.judge import Judge
+
+    from translate.catalogs.judging import catalog_document, judge_lines
+
+    reviewed = {msgid for msgid, _msgstr in cat.reviewed()}
+    errors: dict[str, list[Any]] = {}
+    for line, verdict in judge_lines(Judge(glossary, locale), catalog_document(cat.po)):
+        if line.source in reviewed and verdict.is_error:
+            found = errors.setdefault(line.source, [])
+            if all(v.key()[1:] != verdict.key()[1:] for v in found):
+                found.append(verdict)
+    for msgid, found in errors.items():
+        reasons = "; ".join(f"{v.kind} {v.concept}" + (f" ({v.found})" if v.found else "") for v in found)
+        cat.mark_violation(msgid, f"glossary {glossary.digest[:12]}: {reasons}")
+    return len(errors)
 
 
 def run_locale(

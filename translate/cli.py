@@ -366,7 +366,9 @@ def _output_template(output: str | None, many_docs: bool, many_locales: bool, as
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to enforce (default: the curated glossary).")
 @click.option("--no-glossary", is_flag=True, help="Translate without glossary enforcement.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any enforced occurrence stays unresolved.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any occurrence in the output is unresolved (a missing or wrong rendering "
+                   "anywhere, reused text included) or the glossary has no renderings for a locale.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every glossary occurrence as JSON records on stdout (the translation "
                    "then goes to -o, or next to the document).")
@@ -471,6 +473,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     if ray_address is not None and any(len(route) > 1 for route in chosen.values()):
         raise click.UsageError("translation through English is not distributed with --ray; run without it")
     targets: list[Target] = []
+    unenforceable: list[str] = []
     for locale, route in chosen.items():
         enforcer = None
         if glossary is not None and locale in glossary.locales:
@@ -478,6 +481,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
 
             enforcer = Enforcer(glossary, locale)
         elif glossary is not None:
+            unenforceable.append(locale)
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)
         # Loaded on first decode only, once per locale for every document.
@@ -578,6 +582,9 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         raise click.ClickException(f"{len(failures)} document(s) failed; see the lines above")
     if strict and unresolved:
         raise click.ClickException(f"{unresolved} glossary occurrence(s) unresolved (--strict)")
+    if strict and unenforceable:
+        raise click.ClickException(f"the glossary cannot be enforced for {', '.join(unenforceable)}: "
+                                   "it has no renderings for that locale (--strict)")
 
 
 # The subcommand modules hold only Click code; the library behind them is

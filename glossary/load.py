@@ -26,6 +26,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
+from glossary.exchange.limits import export_problem
 from glossary.locales import normalize_locale
 from glossary.model import (
     DEFAULT_STEM_MAX,
@@ -322,6 +323,10 @@ class _Validator:
         cleaned = " ".join(str(value).split())
         if not cleaned:
             self.add(value_line, f"'{key}' of {where} is empty", f"write the {key} or remove the key")
+            return None
+        problem = export_problem(cleaned, term=key == "text")
+        if problem:
+            self.add(value_line, f"'{key}' of {where} {problem}", "remove the character or rewrite the text")
             return None
         return cleaned
 
@@ -673,7 +678,14 @@ class _Validator:
                 self.add(_line_of_item(value, index, value_line), f"form {form!r} in {where} must be non-empty text", "write the inflected form as it appears in running text")
                 ok = False
                 continue
-            forms.append(" ".join(form.split()))
+            cleaned = " ".join(form.split())
+            problem = export_problem(cleaned, term=True)
+            if problem:
+                self.add(_line_of_item(value, index, value_line), f"form {cleaned!r} in {where} {problem}",
+                         "remove the character or rewrite the form")
+                ok = False
+                continue
+            forms.append(cleaned)
         return tuple(forms) if ok else None
 
     def stem_max(self, node: Any, line: int | None, where: str, stem: str | None) -> int | None:

@@ -295,7 +295,10 @@ class _Index:
         def gap(i: int) -> str:
             return _gap_class(text[tokens.end(i) : tokens.start(i + 1)])
 
-        for first, last, payloads in self.morph.find(tokens.keys, gap):
+        def capitalised(i: int) -> bool:
+            return text[tokens.start(i)].isupper()
+
+        for first, last, payloads in self.morph.find(tokens.keys, gap, capitalised):
             matches.append(_Match(first, last, tokens.start(first), tokens.end(last), tuple(payloads), True))
         matches.sort(key=lambda m: (m.start - m.end, m.morph, m.start))
         taken = bytearray(len(tokens))

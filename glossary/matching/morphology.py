@@ -158,8 +158,14 @@ class Morphology:
                 if base.endswith(ending) and len(base) - len(ending) >= 2:
                     root, verb = base[: -len(ending)], True
                     break
-        if not verb and len(base) > _MIN_ROOT and base[-1] in language.vowels:
-            root = base[:-1]  # Армения -> Армени-и, Grenze -> Grenz-en, Шуша -> Шуш-е
+        if not verb:
+            # The final vowel of a name (Армения -> Армени-и, Шуша -> Шуш-е),
+            # the vowels of a common word's ending (фактические -> фактическ-ой):
+            # a name keeps more of itself, so Армен is no form of Армения.
+            cut = 0
+            while cut < (1 if proper else 2) and len(base) - cut > _MIN_ROOT + 1 and base[-1 - cut] in language.vowels:
+                cut += 1
+            root = base[: len(base) - cut] if cut else base
         derived: list[str] = []
         if proper and language.derived:
             derived.append(root)
@@ -208,11 +214,13 @@ class Morphology:
                     return True
         return False
 
-    def accepts(self, word: _Word, token: str, *, alone: bool) -> bool:
+    def accepts(self, word: _Word, token: str, *, alone: bool, capitalised: bool = True) -> bool:
         """Whether `token` (casefolded) is a form of the rendering word.
 
         `alone`: the rendering is this one word, so derivation and compounds
         apply too (inside a multi-word rendering only inflection does).
+        `capitalised`: the word is capitalised in the text; a German compound
+        is a noun, so `grenzenlos` is no compound of Grenze.
         """
         if token == word.base:
             return True
@@ -228,7 +236,7 @@ class Morphology:
             return False
         if self._derived(word, token):
             return True
-        return self.language.compounds and word.proper and self._compound(word, token)
+        return self.language.compounds and word.proper and capitalised and self._compound(word, token)
 
 
 def morphology_for(locale: str) -> Morphology | None:
@@ -288,11 +296,13 @@ class MorphIndex:
                 heads.append(key[len(prefix) : len(prefix) + self._HEAD])
         return heads
 
-    def find(self, keys: Sequence[str], gap: Callable[[int], str]) -> list[tuple[int, int, list[Payload]]]:
+    def find(
+        self, keys: Sequence[str], gap: Callable[[int], str], capitalised: Callable[[int], bool]
+    ) -> list[tuple[int, int, list[Payload]]]:
         """(first token, last token, payloads) of every match, longest per start.
 
         `gap(i)` is the gap class between token i and token i + 1, as the
-        matcher computes it.
+        matcher computes it; `capitalised(i)` whether token i is capitalised.
         """
         found: list[tuple[int, int, list[Payload]]] = []
         table = self._by_head
@@ -309,7 +319,7 @@ class MorphIndex:
                     continue
                 alone = count == 1
                 if not all(
-                    self.morphology.accepts(word, keys[i + k], alone=alone)
+                    self.morphology.accepts(word, keys[i + k], alone=alone, capitalised=capitalised(i + k))
                     and (k == 0 or gap(i + k - 1) == pattern.gaps[k - 1])
                     for k, word in enumerate(pattern.words)
                 ):

@@ -29,10 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from glossary import load_glossary  # noqa: E402
-from glossary.checks import Violation, check_document  # noqa: E402
-from glossary.matching import SourceMatcher, TargetMatcher  # noqa: E402
-from glossary.model import Glossary  # noqa: E402
+from glossary import load_glossary
+from glossary.checks import Violation, check_document
+from glossary.matching import SourceMatcher, TargetMatcher
+from glossary.model import Glossary
 
 DATA = REPO / "tests" / "data" / "precision"
 

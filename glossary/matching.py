@@ -36,7 +36,13 @@ from glossary.locales import language_of, normalize_locale
 # moves this file into that package; a module with __path__ imports them.
 __path__ = [str(Path(__file__).with_name("matching"))]
 
-from glossary.matching.morphology import MorphIndex, Morphology, bound_head, modifies_name, morphology_for  # noqa: E402
+from glossary.matching.morphology import (
+    MorphIndex,
+    Morphology,
+    bound_head,
+    modifies_name,
+    morphology_for,
+)
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from conftest import REPO
 
 LOCALES = ("de", "fr", "ru", "tr", "az", "hy")

@@ -229,9 +229,8 @@ class Morphology:
                 if token.startswith(prefix) and token[len(prefix) :].startswith(word.root):
                     token = token[len(prefix) :]
                     break
-        if len(word.root) >= _MIN_ROOT or not alone:
-            if self._inflected(word, token):
-                return True
+        if (len(word.root) >= _MIN_ROOT or not alone) and self._inflected(word, token):
+            return True
         if not alone:
             return False
         if self._derived(word, token):
@@ -254,7 +253,7 @@ Payload = Any  # the matcher's (concept id, rendering); opaque here
 
 
 class _Pattern:
-    __slots__ = ("words", "gaps", "payloads")
+    __slots__ = ("gaps", "payloads", "words")
 
     def __init__(self, words: tuple[_Word, ...], gaps: tuple[str, ...]) -> None:
         self.words = words

@@ -55,7 +55,8 @@ def test_unlisted_forms_are_recognised(locale: str, text: str, concept: str, fou
         ("fr", "la vie au Nagorno-Karabakh", "karabakh"),
         ("ru", "жизнь в Нагорно-Карабахе", "karabakh"),
         ("de", "eine grenzenlose Freude", "border"),  # an adjective, no compound noun
-        ("de", "der Grenzwert", "armenia"),
+        ("fr", "le traitement des réfugiés", "peace-treaty"),  # traité + a derivational suffix
+        ("es", "Tomás llegó ayer", "seize"),  # tomar's root is too short to stand alone
     ],
 )
 def test_look_alikes_are_not_forms(locale: str, text: str, concept: str) -> None:

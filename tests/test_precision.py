@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from conftest import REPO
 
-LOCALES = ("de", "fr", "ru", "tr", "az", "hy")
+LOCALES = ("de", "fr", "ru", "tr", "az", "hy", "es", "pt_BR")
 
 
 def _scorer() -> ModuleType:

@@ -67,20 +67,27 @@ class _Language:
     agglutinative: bool = False  # verb roots take any suffix chain (tr, az)
     noun_suffixes: re.Pattern[str] | None = None  # a suffix grammar where there is no stemmer
     verb_prefixes: tuple[str, ...] = ()
-    max_tail: int = 6  # letters an inflection may add to the root
+    max_tail: int = 6  # letters an inflection may add to a verb's root
+    noun_tail: int = 3  # ... to another word's root: traités, not traitement
 
 
 _LANGUAGES: dict[str, _Language] = {
     "de": _Language(
-        "german", "aeiouyäöü", ("en", "n"), verbs_lowercase=True,
+        "german", "aeiouyäöü", ("en", "n"), verbs_lowercase=True, noun_tail=3,
         derived=("isch", "er"), derive_cut=("ien", "us", "en", "e", "a"), compounds=True,
     ),
     "fr": _Language(
-        "french", "aeiouyéèêàâîôûœ", ("er", "ir", "re"),
+        "french", "aeiouyéèêàâîôûœ", ("er", "ir", "re"), noun_tail=2,
         derived=("ais", "aise", "ien", "ienne", "ois", "oise"), derive_cut=("e",),
     ),
-    "es": _Language("spanish", "aeiouáéíóú", ("ar", "er", "ir"), derived=("í", "ense", "ino", "ina"), derive_cut=("a", "o")),
-    "pt": _Language("portuguese", "aeiouáéíóúâêôãõ", ("ar", "er", "ir"), derived=("ense", "ano", "ana"), derive_cut=("a", "o")),
+    "es": _Language(
+        "spanish", "aeiouáéíóú", ("ar", "er", "ir"), derived=("í", "ense", "ino", "ina"), derive_cut=("a", "o"),
+        noun_tail=3,
+    ),
+    "pt": _Language(
+        "portuguese", "aeiouáéíóúâêôãõ", ("ar", "er", "ir"), derived=("ense", "ano", "ana"), derive_cut=("a", "o"),
+        noun_tail=3,
+    ),
     "ru": _Language(
         "russian", "аеёиоуыэюяьйъ",
         ("ться", "тись", "ать", "ять", "ить", "еть", "уть", "ыть", "оть", "ти", "ть"),
@@ -88,19 +95,20 @@ _LANGUAGES: dict[str, _Language] = {
     ),
     "tr": _Language(
         "turkish", "aeıioöuü", ("mek", "mak"), derived=("lı", "li", "lu", "lü"),
-        agglutinative=True, max_tail=10,
+        agglutinative=True, max_tail=10, noun_tail=10,
     ),
     "az": _Language(
         None, "aeəıioöuü", ("mək", "maq"), derived=("lı", "li", "lu", "lü"),
-        agglutinative=True, noun_suffixes=_AZ_NOUN, max_tail=10,
+        agglutinative=True, noun_suffixes=_AZ_NOUN, max_tail=10, noun_tail=10,
     ),
     "hy": _Language(
         "armenian", "աեէըիոօու", ("ել", "ալ"), derived=("յան", "ցի", "ական"),
-        verb_prefixes=("կ", "չ"),
+        verb_prefixes=("կ", "չ"), noun_tail=6,
     ),
 }
 # Roots shorter than this are matched only as listed (too many words start so).
 _MIN_ROOT = 3
+_MIN_VERB_ROOT = 4  # a one-word verb: tomar's tom- also starts tomo and Tomás
 _MIN_COMPOUND_HEAD = 4  # letters after the rendering in a closed compound
 _LINKERS = ("", "s", "es", "n", "en")
 _MAX_DERIVED_TAIL = 4  # inflection after a derivational suffix
@@ -180,8 +188,9 @@ class Morphology:
         roots = [word.root]
         if word.verb and language.agglutinative and word.root.endswith("t"):
             roots.append(word.root[:-1] + "d")  # etmək: edəcək, etmek: edecek
+        tail = language.max_tail if word.verb else language.noun_tail
         for root in roots:
-            if len(root) < 2 or not token.startswith(root) or len(token) - len(root) > language.max_tail:
+            if len(root) < 2 or not token.startswith(root) or len(token) - len(root) > tail:
                 continue
             if word.verb and language.agglutinative:
                 return True
@@ -229,7 +238,8 @@ class Morphology:
                 if token.startswith(prefix) and token[len(prefix) :].startswith(word.root):
                     token = token[len(prefix) :]
                     break
-        if (len(word.root) >= _MIN_ROOT or not alone) and self._inflected(word, token):
+        shortest = _MIN_VERB_ROOT if word.verb else _MIN_ROOT
+        if (len(word.root) >= shortest or not alone) and self._inflected(word, token):
             return True
         if not alone:
             return False
@@ -280,8 +290,8 @@ class MorphIndex:
         if pattern is None:
             prepared = tuple(self.morphology.word(key, proper) for key, proper in zip(keys, capitalised))
             head = prepared[0].root[: self._HEAD]
-            if len(head) < 2:
-                return
+            if len(head) < self._HEAD:
+                return  # a root this short is matched only as listed
             pattern = _Pattern(prepared, gaps)
             self._seen[signature] = pattern
             self._by_head.setdefault(head, []).append(pattern)
@@ -289,7 +299,7 @@ class MorphIndex:
             pattern.payloads.append(payload)
 
     def _heads(self, key: str) -> list[str]:
-        heads = [key[: self._HEAD], key[:2]]
+        heads = [key[: self._HEAD]]
         for prefix in self.morphology.language.verb_prefixes:
             if key.startswith(prefix):
                 heads.append(key[len(prefix) : len(prefix) + self._HEAD])
@@ -305,7 +315,16 @@ class MorphIndex:
         """
         found: list[tuple[int, int, list[Payload]]] = []
         table = self._by_head
-        for i, key in enumerate(keys):
+        size = self._HEAD
+        prefixes = self.morphology.language.verb_prefixes
+        # One set probe per word in the common case (no root starts so).
+        where = [
+            i
+            for i, key in enumerate(keys)
+            if key[:size] in table or (prefixes and key[:1] in prefixes and key[1 : 1 + size] in table)
+        ]
+        for i in where:
+            key = keys[i]
             candidates: list[_Pattern] = []
             for head in dict.fromkeys(self._heads(key)):
                 candidates.extend(table.get(head, ()))

@@ -19,7 +19,10 @@ Rules (docs/glossary-format.md, "Matching rules"):
   each word is such a prefix);
 - longest match first: a shorter match overlapping a longer one is dropped;
 - invisible format characters inside a word (U+200B-U+200D, U+2060, U+FEFF)
-  are ignored, so they cannot hide a term.
+  are ignored, so they cannot hide a term;
+- translations: inflected, derived and compound forms of a rendering count,
+  and the head of a hyphenated name does not; in English a term inside a
+  name is not the term (glossary/matching/morphology.py, docs/morphology.md).
 """
 
 from __future__ import annotations

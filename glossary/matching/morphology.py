@@ -132,6 +132,7 @@ class Morphology:
     def __init__(self, language: _Language) -> None:
         self.language = language
         self._stems: dict[str, str] = {}
+        self._verdicts: dict[tuple[_Word, str, bool, bool], bool] = {}
         self._stemmer: Any = None
         self._loaded = False
 
@@ -231,6 +232,15 @@ class Morphology:
         `capitalised`: the word is capitalised in the text; a German compound
         is a noun, so `grenzenlos` is no compound of Grenze.
         """
+        key = (word, token, alone, capitalised)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) > 200_000:  # a long-lived matcher over many texts
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = self._accepts(word, token, alone, capitalised)
+        return verdict
+
+    def _accepts(self, word: _Word, token: str, alone: bool, capitalised: bool) -> bool:
         if token == word.base:
             return True
         if word.verb and self.language.verb_prefixes:

@@ -39,6 +39,10 @@ def _hits(locale: str, text: str, morphology: bool = True) -> list[tuple[str, st
         ("az", "ermənilərinin", "armenian", "ermənilərinin"),
         ("hy", "կվերագրավի", "recapture", "կվերագրավի"),  # future prefix կ-
         ("hy", "Երևանում", "yerevan", "Երևանում"),
+        ("hy", "սահմանը", "border", "սահմանը"),  # the article the stemmer leaves on
+        ("hy", "հայերն", "armenian", "հայերն"),
+        ("tr", "sınırlarında", "border", "sınırlarında"),
+        ("az", "sərhədlərin", "border", "sərhədlərin"),
     ],
 )
 def test_unlisted_forms_are_recognised(locale: str, text: str, concept: str, found: str) -> None:
@@ -56,7 +60,11 @@ def test_unlisted_forms_are_recognised(locale: str, text: str, concept: str, fou
         ("ru", "жизнь в Нагорно-Карабахе", "karabakh"),
         ("de", "eine grenzenlose Freude", "border"),  # an adjective, no compound noun
         ("fr", "le traitement des réfugiés", "peace-treaty"),  # traité + a derivational suffix
-        ("es", "Tomás llegó ayer", "seize"),  # tomar's root is too short to stand alone
+        ("es", "Tomás llegó ayer", "seize"),
+        ("tr", "sınırlı bir bütçe", "border"),  # limited: a derivation, not a case form
+        ("tr", "sınırsız", "border"),
+        ("hy", "սահմանափակ", "border"),  # limited
+        ("az", "sərhədsiz", "border"),  # tomar's root is too short to stand alone
     ],
 )
 def test_look_alikes_are_not_forms(locale: str, text: str, concept: str) -> None:

@@ -67,6 +67,7 @@ class _Language:
     agglutinative: bool = False  # verb roots take any suffix chain (tr, az)
     noun_suffixes: re.Pattern[str] | None = None  # a suffix grammar where there is no stemmer
     verb_prefixes: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()  # a definite article the stemmer leaves on (Armenian -ը, -ն)
     max_tail: int = 6  # letters an inflection may add to a verb's root
     noun_tail: int = 3  # ... to another word's root: traités, not traitement
 
@@ -103,7 +104,7 @@ _LANGUAGES: dict[str, _Language] = {
     ),
     "hy": _Language(
         "armenian", "աեէըիոօու", ("ել", "ալ"), derived=("յան", "ցի", "ական"),
-        verb_prefixes=("կ", "չ"), noun_tail=6,
+        verb_prefixes=("կ", "չ"), articles=("ը", "ն"), noun_tail=6,
     ),
 }
 # Roots shorter than this are matched only as listed (too many words start so).
@@ -199,9 +200,12 @@ class Morphology:
                 if token.startswith(word.base) and language.noun_suffixes.fullmatch(token[len(word.base) :]):
                     return True
                 continue
-            stem = self.stem(token)
-            if stem == word.stem or word.base.startswith(stem):
-                return True
+            bare = [token]
+            bare += [token[: -len(a)] for a in language.articles if token.endswith(a) and len(token) - len(a) >= len(root)]
+            for form in bare:
+                stem = self.stem(form)
+                if form == word.base or stem == word.stem or word.base.startswith(stem):
+                    return True
         return False
 
     def _derived(self, word: _Word, token: str) -> bool:

@@ -12,7 +12,7 @@ import click
 
 from translate import __version__
 from translate.cli_errors import EXIT_INTERRUPTED, Group  # noqa: F401 - EXIT_INTERRUPTED is re-exported
-from translate.errors import PackageFileError, TermguardError
+from translate.errors import MissingModel, PackageFileError, TermguardError
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -98,13 +98,66 @@ def models() -> None:
     """
 
 
+def _printable(text: str) -> str:
+    """Outside text (a remote index, a package's metadata) made safe for a terminal.
+
+    Control and format characters (escape sequences, bidi overrides, zero-width
+    marks) are shown as \\uXXXX instead of reaching the terminal.
+    """
+    import unicodedata
+
+    return "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def _language(value: str, available: set[str], hint: str) -> str:
+    """A locale or Argos code typed by the user -> the Argos code (pt_BR -> pb, zh-TW -> zt)."""
+    from glossary.errors import UnknownLocale
+    from translate.codes import resolve
+
+    from translate.argos.index import CODE
+
+    try:
+        return resolve(value, available)
+    except UnknownLocale as exc:
+        if CODE.fullmatch(value.strip()):
+            return value.strip()  # an Argos code Babel does not know: the index will tell
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _said_replaced(result: Any) -> None:
+    new = result.installed
+    for old in result.replaced:
+        if old.version == new.version and old.origin == new.origin:
+            what = "reinstalled over the same version"
+        elif old.version == new.version:
+            what = f"replaced the copy {old.origin} installed ({old.path.name})"
+        else:
+            from translate.packages import version_key
+
+            direction = "older" if version_key(old.version) < version_key(new.version) else "NEWER"
+            what = f"replaced the {direction} version {old.version} ({old.origin}, {old.path.name})"
+        click.echo(f"{new.pair}: {what}", err=True)
+
+
 @models.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_list(as_json: bool) -> None:
-    """List installed models: pair, version, size, path."""
+    """List installed models: pair, version, size, path (the copy in use for each pair)."""
     from translate import packages
 
-    found = packages.installed_packages()
+    try:
+        inventory = packages.scan()
+    except TermguardError as exc:
+        raise _fail(exc) from None
+    for p in inventory.shadowed:
+        click.echo(f"note: {p.pair} {p.version} in {_printable(str(p.path))} is not used "
+                   "(a higher version of the pair is installed)", err=True)
+    for d in inventory.damaged:
+        click.echo(f"warning: {_printable(str(d.path))} is a damaged package: {_printable(d.reason)}", err=True)
+    found = inventory.in_use
     if as_json:
         _emit_json([p.to_dict() for p in found])
         return
@@ -113,39 +166,55 @@ def models_list(as_json: bool) -> None:
         return
     click.echo(f"{'pair':<12} {'version':<8} {'size':>9}  path")
     for p in found:
-        click.echo(f"{p.pair:<12} {p.version:<8} {_human_size(p.size):>9}  {p.path}")
+        click.echo(f"{_printable(p.pair):<12} {_printable(p.version):<8} {_human_size(p.size):>9}  "
+                   f"{_printable(str(p.path))}")
 
 
 @models.command("available")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_available(as_json: bool) -> None:
-    """List the models the package index offers."""
+    """List the models the package index offers; installed ones are marked with their version."""
     from translate import packages
 
     try:
-        found = packages.fetch_index()
+        index = packages.read_index()
+        installed = {(p.from_code, p.to_code): p.version for p in packages.installed_packages()}
     except TermguardError as exc:
         raise _fail(exc) from None
+    for problem in index.problems:
+        click.echo(f"warning: {_printable(problem)}", err=True)
     if as_json:
-        _emit_json([p.to_dict() for p in found])
+        _emit_json([{**p.to_dict(), "installed": installed.get((p.from_code, p.to_code))}
+                    for p in index.packages])
         return
-    for p in found:
-        click.echo(f"{p.from_code}->{p.to_code:<8} {p.version:<8} {p.from_name} -> {p.to_name}")
+    for p in index.packages:
+        have = installed.get((p.from_code, p.to_code))
+        mark = f"  [installed {_printable(have)}]" if have else ""
+        click.echo(f"{p.from_code}->{p.to_code:<8} {_printable(p.version):<8} "
+                   f"{_printable(p.from_name)} -> {_printable(p.to_name)}{mark}")
 
 
 @models.command("install")
 @click.argument("from_code")
 @click.argument("to_code")
 def models_install(from_code: str, to_code: str) -> None:
-    """Download FROM_CODE->TO_CODE from the package index and install it."""
-    from translate import packages
+    """Download FROM->TO from the package index and install it.
 
+    FROM and TO are locales as `translate` takes them (en, pt_BR, zh-TW) or Argos codes (pb, zt).
+    """
+    from translate import packages
+    from translate.codes import INDEX_CODES
+
+    source = _language(from_code, set(INDEX_CODES), "FROM_CODE")
+    target = _language(to_code, set(INDEX_CODES), "TO_CODE")
     try:
-        with _Progress(None, f"Downloading {from_code}->{to_code}") as bar:
-            installed = packages.install_from_index(from_code, to_code, progress=bar.update_to)
+        with _Progress(None, f"Downloading {source}->{target}") as bar:
+            result = packages.install_from_index(source, target, progress=bar.update_to)
     except TermguardError as exc:
         raise _fail(exc) from None
-    click.echo(f"Installed {installed.pair} {installed.version} in {installed.path}")
+    installed = result.installed
+    _said_replaced(result)
+    click.echo(f"Installed {installed.pair} {_printable(installed.version)} in {installed.path}")
 
 
 @models.command("install-file")
@@ -155,26 +224,32 @@ def models_install_file(path: Path) -> None:
     from translate import packages
 
     try:
-        installed = packages.install_file(path)
+        result = packages.install_file(path)
     except PackageFileError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_printable(str(exc))) from None
     except (TermguardError, OSError) as exc:
         raise _fail(exc) from None
-    click.echo(f"Installed {installed.pair} {installed.version} in {installed.path}")
+    installed = result.installed
+    _said_replaced(result)
+    click.echo(f"Installed {installed.pair} {_printable(installed.version)} in {installed.path}")
 
 
 @models.command("remove")
 @click.argument("from_code")
 @click.argument("to_code")
 def models_remove(from_code: str, to_code: str) -> None:
-    """Remove the installed FROM_CODE->TO_CODE model."""
+    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes."""
     from translate import packages
 
     try:
-        removed = packages.remove(from_code, to_code)
+        installed = {c for p in packages.installed_packages() for c in (p.from_code, p.to_code)}
+        source = _language(from_code, installed, "FROM_CODE")
+        target = _language(to_code, installed, "TO_CODE")
+        removed = packages.remove(source, target)
     except TermguardError as exc:
         raise _fail(exc) from None
-    click.echo(f"Removed {removed.pair} from {removed.path}")
+    for package in removed:
+        click.echo(f"Removed {package.pair} {_printable(package.version)} from {package.path}")
 
 
 # ------------------------------------------------------------- translate
@@ -272,7 +347,9 @@ def _output_template(output: str | None, many_docs: bool, many_locales: bool, as
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to enforce (default: the curated glossary).")
 @click.option("--no-glossary", is_flag=True, help="Translate without glossary enforcement.")
-@click.option("--strict", is_flag=True, help="Exit 1 if any enforced occurrence stays unresolved.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if any occurrence in the output is unresolved (a missing or wrong rendering "
+                   "anywhere, reused text included) or the glossary has no renderings for a locale.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every glossary occurrence as JSON records on stdout (the translation "
                    "then goes to -o, or next to the document).")
@@ -284,15 +361,17 @@ def _output_template(output: str | None, many_docs: bool, many_locales: bool, as
                    "cluster address, or no value to start a local cluster.")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
               help="Ray workers, each holding every locale's model once (default: this machine's CPUs).")
-@click.option("--beam-size", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Hypotheses the decoder keeps per step: higher is slower and sometimes better.")
-@click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
-              help="CPU threads per decoding worker (0: CTranslate2's default).")
+@click.option("--beam-size", type=click.IntRange(1, 32), default=None,
+              help="Beam size (default: ARGOS_BEAM_SIZE or settings.json, else 4).")
+@click.option("--threads", type=click.IntRange(0, 256), default=None,
+              help="CPU threads per decoding worker (default: ARGOS_INTRA_THREADS, else 0 = CTranslate2's).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where to decode (default: ARGOS_DEVICE_TYPE, else cpu; auto = CUDA when a GPU is seen).")
 def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: str | None,
                       recursive: bool, catalog_dir: Path, domain: str | None, no_catalog: bool,
                       glossary_path: Path | None, no_glossary: bool, strict: bool, as_json: bool,
                       jobs: int, fail_fast: bool, ray_address: str | None, workers: int | None,
-                      beam_size: int, threads: int) -> None:
+                      beam_size: int | None, threads: int | None, device: str | None) -> None:
     """Translate documents offline with the installed Argos models, enforcing the glossary.
 
     PATHS are text files or folders (their .txt and .md files; -r for sub-folders),
@@ -330,7 +409,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     )
     from translate.codes import argos_code
     from translate.document import SourceDocument
-    from translate.engine import DecodeOptions, Engine
+    from translate.engine import Chain, DecodeOptions, Engine
     from translate.job import run_locale
     from translate.pipeline import sentence_count
     from translate.reading import MAX_INPUT_BYTES, STDIN, read_text
@@ -356,12 +435,28 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     if single:  # one document: bad input is reported before any model work
         text = read_text(documents[0], stdin=stdin)
     glossary = _load_glossary(glossary_path, no_glossary)
-    options = DecodeOptions(beam_size=beam_size)
+    from translate.argos.settings import load_settings, resolve_device
+
+    try:
+        settings = load_settings()
+        device = resolve_device(device or settings.device)
+    except TermguardError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = DecodeOptions.from_settings(settings, beam_size=beam_size)
+    threads = settings.intra_threads if threads is None else threads
     installed = packages.installed_packages()
-    available = {p.to_code for p in installed if p.from_code == from_code}
-    chosen = {loc: packages.find_installed(from_code, argos_code(loc, available)) for loc in locales}
+    from_code = _language(from_code, {p.from_code for p in installed}, "--from")
+    # A target is reachable directly or through English (the pivot).
+    available = {p.to_code for p in installed if p.from_code in (from_code, packages.PIVOT)}
+    try:
+        chosen = {loc: packages.route(from_code, argos_code(loc, available)) for loc in locales}
+    except MissingModel as exc:
+        raise _fail(exc) from None
+    if ray_address is not None and any(len(route) > 1 for route in chosen.values()):
+        raise click.UsageError("translation through English is not distributed with --ray; run without it")
     targets: list[Target] = []
-    for locale, package in chosen.items():
+    unenforceable: list[str] = []
+    for locale, route in chosen.items():
         enforcer = None
         served = None if glossary is None else fallback_locale(locale, glossary.locales)
         if glossary is not None and served is not None:
@@ -371,11 +466,17 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
                 click.echo(f"{locale}: enforcing the glossary's {served} renderings", err=True)
             enforcer = Enforcer(glossary, served)
         elif glossary is not None:
+            unenforceable.append(locale)
             click.echo(f"warning: the glossary has no renderings for {locale}; "
                        "translating without enforcement", err=True)
         # Loaded on first decode only, once per locale for every document.
-        engine = Engine(package.path, inter_threads=jobs, intra_threads=threads)
-        targets.append(Target(locale, engine, f"{package.pair} {package.version}", enforcer))
+        legs = [Engine(package.path, inter_threads=max(jobs, settings.inter_threads), intra_threads=threads,
+                       compute_type=settings.compute_type, device=device) for package in route]
+        engine = legs[0] if len(legs) == 1 else Chain(legs[0], legs[1])
+        # The catalog header names every package the translation went through.
+        names = " + ".join(f"{package.pair} {package.version}" for package in route)
+        targets.append(Target(locale, engine, names, enforcer))
+    catalogs = None if no_catalog else catalog_dir
 
     def domain_of(path: Path) -> str:
         return plan.domains[path]
@@ -466,6 +567,9 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         raise click.ClickException(f"{len(failures)} document(s) failed; see the lines above")
     if strict and unresolved:
         raise click.ClickException(f"{unresolved} glossary occurrence(s) unresolved (--strict)")
+    if strict and unenforceable:
+        raise click.ClickException(f"the glossary cannot be enforced for {', '.join(unenforceable)}: "
+                                   "it has no renderings for that locale (--strict)")
 
 
 # The subcommand modules hold only Click code; the library behind them is

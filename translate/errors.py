@@ -13,12 +13,15 @@ __all__ = [
     "BadInputError",
     "FileInputError",
     "FileWriteError",
+    "IndexFormatError",
     "IndexUnreachable",
     "InputError",
     "MissingModel",
     "ModelError",
     "OutputCollision",
     "PackageFileError",
+    "PackageMismatch",
+    "SettingsError",
     "TermguardError",
 ]
 
@@ -47,3 +50,15 @@ class InputError(BadInputError):
 
 class OutputCollision(InputError):
     """Two documents (or a document and an output) would be written to one file."""
+
+
+class SettingsError(BadInputError):
+    """An ARGOS_* setting or settings.json value is unusable (bad input)."""
+
+
+class PackageMismatch(PackageFileError):
+    """A package is not what it claims or what was asked for (bad input)."""
+
+
+class IndexFormatError(IndexUnreachable):
+    """The package index was fetched but is not a valid Argos index (failure)."""

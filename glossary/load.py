@@ -11,21 +11,19 @@ import contextlib
 import dataclasses
 import difflib
 import hashlib
-import io
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.reader import ReaderError
 
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
 from glossary.exchange.limits import export_problem

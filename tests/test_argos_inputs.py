@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TEST_MODEL
 
+from conftest import TEST_MODEL
 from translate.cli import main
 
 # ------------------------------------------------------------------ a hostile server

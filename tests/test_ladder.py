@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from conftest import ARTICLE, REPO
 from glossary import load_glossary
 from translate.cli import main
-from translate.engine import DecodeOptions, Engine
 from translate.enforce import LADDER, STEP_FORCE, Enforcer
+from translate.engine import DecodeOptions, Engine
 from translate.pipeline import translate_paragraphs
 
 WORD = re.compile(r"[^\W\d_]+")

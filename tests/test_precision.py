@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from conftest import REPO
 
 LOCALES = ("de", "fr", "ru", "tr", "az", "hy", "es", "pt_BR")

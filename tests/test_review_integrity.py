@@ -142,7 +142,6 @@ def test_an_approval_keeps_line_endings_and_bom(glossary_file: Path, newline: st
 
 def test_import_is_recorded_in_the_history(glossary_file: Path) -> None:
     from glossary.changes import apply_changes
-
     from glossary.edit.records import value_of
 
     old = value_of(load_glossary(glossary_file), "armenia", "de", "preferred")

@@ -115,9 +115,8 @@ def _printable(text: str) -> str:
 def _language(value: str, available: set[str], hint: str) -> str:
     """A locale or Argos code typed by the user -> the Argos code (pt_BR -> pb, zh-TW -> zt)."""
     from glossary.errors import UnknownLocale
-    from translate.codes import resolve
-
     from translate.argos.index import CODE
+    from translate.codes import resolve
 
     try:
         return resolve(value, available)
@@ -256,8 +255,8 @@ def models_remove(from_code: str, to_code: str) -> None:
 
 
 def _parse_locales(value: str) -> list[str]:
-    from glossary.locales import normalize_locale
     from glossary.errors import UnknownLocale
+    from glossary.locales import normalize_locale
 
     out: list[str] = []
     for item in (v.strip() for v in value.split(",")):

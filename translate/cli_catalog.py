@@ -12,16 +12,14 @@ from typing import Any
 import click
 
 from glossary.files import write_text
-from translate.cli_errors import Group
 from translate.catalog import (
     CatalogError,
     catalog_stats,
     compile_catalog,
-    entry_is_reviewed,
     iter_catalogs,
-    load_catalog,
     render_document,
 )
+from translate.cli_errors import Group
 
 DEFAULT_CATALOG_DIR = "locales"
 _STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations", "waived")
@@ -83,7 +81,6 @@ def _load_glossary(glossary_path: Path | None) -> Any:
 def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
     """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
     from glossary.judge import Judge
-
     from translate.catalogs.judging import judge_catalog
 
     if _normalize_locale(locale) not in glossary.locales:

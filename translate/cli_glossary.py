@@ -14,8 +14,6 @@ from typing import Any
 
 import click
 
-from translate.cli_errors import Command, Group
-
 from glossary import (
     Glossary,
     GlossaryInvalid,
@@ -32,6 +30,7 @@ from glossary import (
 )
 from glossary.checks import DocumentUnreadable
 from glossary.locales import display_name
+from translate.cli_errors import Command, Group
 
 _GLOSSARY_OPTION = click.option(
     "--glossary",

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import click
 
-from translate.cli_errors import Command
-
 from glossary.errors import UnknownLocale
+from translate.cli_errors import Command
 
 __all__ = ["report_command"]
 

@@ -20,8 +20,7 @@ from typing import Any
 
 import click
 
-from translate.cli_errors import Command
-
+from glossary.edit.records import RenderingChange
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
 from glossary.history import APPROVED, HistoryEvent
 from glossary.load import default_glossary_path, load_glossary
@@ -34,7 +33,7 @@ from glossary.proposals import (
     ReviewInputError,
 )
 from glossary.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
-from glossary.edit.records import RenderingChange
+from translate.cli_errors import Command
 from translate.errors import TermguardError
 
 __all__ = ["review_commands"]

@@ -26,7 +26,6 @@ from glossary.judge.verdicts import QUOTED as QUOTED_KIND
 from glossary.judge.verdicts import REVIEW as REVIEW_KIND
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
 from glossary.model import Concept, Glossary, Policy, Quotation, Status
-
 from translate.engine import DecodeOptions, Engine, Hypothesis
 
 # Outcomes, as shown in reports and catalogs.

@@ -33,8 +33,8 @@ from typing import Any
 import polib
 
 from glossary.checks import Violation
-from glossary.judge import Judge
 from glossary.errors import UnknownLocale
+from glossary.judge import Judge
 from glossary.locales import normalize_locale
 from glossary.matching import SourceMatcher, TargetMatcher
 from glossary.model import Glossary

@@ -13,7 +13,6 @@ from translate.pipeline import ParagraphResult, translate_paragraphs
 
 if TYPE_CHECKING:
     from glossary import Glossary
-
     from translate.enforce import Enforcer
 
 NO_GLOSSARY = "none"  # digest recorded when a run enforced no glossary
@@ -91,7 +90,6 @@ def document_records(
     a person (step ``editor``).
     """
     from glossary.judge import Judge
-
     from translate.catalogs.judging import step_and_outcome
 
     judge = Judge(glossary, locale)
@@ -115,7 +113,6 @@ def _reviewed_violations(cat: CatalogUpdate, glossary: "Glossary", locale: str) 
     The catalog is judged as one document, as every command judges it.
     """
     from glossary.judge import Judge
-
     from translate.catalogs.judging import catalog_document, judge_lines
 
     reviewed = {msgid for msgid, _msgstr in cat.reviewed()}

@@ -144,7 +144,13 @@ def _said_replaced(result: Any) -> None:
 @models.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_list(as_json: bool) -> None:
-    """List installed models: pair, version, size, path (the copy in use for each pair)."""
+    """List installed models: pair, version, size, path (the copy in use for each pair).
+
+    \b
+    Examples:
+      termguard models list
+      termguard models list --json
+    """
     from translate import packages
 
     try:
@@ -172,7 +178,13 @@ def models_list(as_json: bool) -> None:
 @models.command("available")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_available(as_json: bool) -> None:
-    """List the models the package index offers; installed ones are marked with their version."""
+    """List the models the package index offers; installed ones are marked with their version.
+
+    \b
+    Examples:
+      termguard models available
+      ARGOS_PACKAGE_INDEX=http://mirror/index.json termguard models available --json
+    """
     from translate import packages
 
     try:
@@ -200,6 +212,10 @@ def models_install(from_code: str, to_code: str) -> None:
     """Download FROM->TO from the package index and install it.
 
     FROM and TO are locales as `translate` takes them (en, pt_BR, zh-TW) or Argos codes (pb, zt).
+
+    \b
+    Examples:
+      termguard models install en de
     """
     from translate import packages
     from translate.codes import INDEX_CODES
@@ -219,7 +235,12 @@ def models_install(from_code: str, to_code: str) -> None:
 @models.command("install-file")
 @click.argument("path", type=click.Path(path_type=Path))
 def models_install_file(path: Path) -> None:
-    """Install a model from a local .argosmodel file."""
+    """Install a model from a local .argosmodel file.
+
+    \b
+    Examples:
+      termguard models install-file translate-en_de-1_9.argosmodel
+    """
     from translate import packages
 
     try:
@@ -237,7 +258,12 @@ def models_install_file(path: Path) -> None:
 @click.argument("from_code")
 @click.argument("to_code")
 def models_remove(from_code: str, to_code: str) -> None:
-    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes."""
+    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes.
+
+    \b
+    Examples:
+      termguard models remove en de
+    """
     from translate import packages
 
     try:

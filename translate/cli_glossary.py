@@ -166,7 +166,13 @@ def _concept_record(glossary: Glossary, concept_id: str, locales: tuple[str, ...
 @_JSON_OPTION
 @_GLOSSARY_OPTION
 def show_command(concept: str | None, locale_name: str | None, as_json: bool, glossary_path: Path | None) -> None:
-    """List the concepts, or show one concept with its renderings and notes."""
+    """List the concepts, or show one concept with its renderings and notes.
+
+    \b
+    Examples:
+      termguard glossary show
+      termguard glossary show karabakh --locale de --json
+    """
     glossary = _load(glossary_path)
     locales = glossary.locales
     if locale_name is not None:
@@ -219,6 +225,11 @@ def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) 
 
     Exit 1 if a deprecated or forbidden term (or a quotation-only term) is
     used in our own voice.
+
+    \b
+    Examples:
+      termguard glossary check article.txt
+      termguard glossary check article.txt --json --glossary my-glossary.yaml
     """
     glossary = _load(glossary_path)
     findings = check_source(_lines(file, "FILE"), glossary)
@@ -248,6 +259,11 @@ def check_command(
     Line i of TRANSLATION must translate line i of SOURCE (blank lines kept).
     Exit 0 when clean (review flags do not fail), 1 on violations, 2 on bad
     input.
+
+    \b
+    Examples:
+      termguard check article.txt article.de.txt --locale de
+      termguard check article.txt article.pt.txt --locale pt-BR --json
     """
     glossary = _load(glossary_path)
     locale = _locale(locale_name, glossary)

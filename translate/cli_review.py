@@ -137,7 +137,12 @@ def _proposal_line(proposal: Proposal) -> str:
 @_json_option
 def propose_command(concept: str, locale: str, text: str, status: str, reason: str, forms: tuple[str, ...],
                     by: str | None, glossary_path: Path | None, as_json: bool) -> None:
-    """Propose that CONCEPT's rendering in a locale get a status; an editor approves it later."""
+    """Propose that CONCEPT's rendering in a locale get a status; an editor approves it later.
+
+    \b
+    Examples:
+      termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
+    """
     review = _review(glossary_path)
     with _errors(bad_input=(ProposalInvalid,)):
         proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
@@ -159,7 +164,12 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
 @_json_option
 def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                     as_json: bool) -> None:
-    """Apply proposal ID to the glossary file and record who approved it, when and why."""
+    """Apply proposal ID to the glossary file and record who approved it, when and why.
+
+    \b
+    Examples:
+      termguard glossary approve P1 --by "A. Editor" --reason "agreed at the desk"
+    """
     review = _review(glossary_path)
     with _errors():
         proposal, event = review.approve(proposal_id, by=by, reason=reason)
@@ -182,7 +192,12 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
 @_json_option
 def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                    as_json: bool) -> None:
-    """Close proposal ID without changing the glossary."""
+    """Close proposal ID without changing the glossary.
+
+    \b
+    Examples:
+      termguard glossary reject P2 --by "A. Editor" --reason "not our style"
+    """
     review = _review(glossary_path)
     with _errors():
         proposal = review.reject(proposal_id, reason, by=by)
@@ -197,7 +212,13 @@ def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path:
 @_glossary_option
 @_json_option
 def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool) -> None:
-    """List open proposals (with --all, every proposal)."""
+    """List open proposals (with --all, every proposal).
+
+    \b
+    Examples:
+      termguard glossary proposals
+      termguard glossary proposals --all --json
+    """
     review = _review(glossary_path)
     with _errors():
         found = review.proposals(None if show_all else "open")
@@ -234,7 +255,13 @@ def _history_lines(event: HistoryEvent) -> list[str]:
 @_glossary_option
 @_json_option
 def history_command(concept: str | None, glossary_path: Path | None, as_json: bool) -> None:
-    """Who changed which rule, when and why (only CONCEPT's if given); newest last."""
+    """Who changed which rule, when and why (only CONCEPT's if given); newest last.
+
+    \b
+    Examples:
+      termguard glossary history
+      termguard glossary history karabakh --json
+    """
     review = _review(glossary_path)
     with _errors():
         known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
@@ -273,6 +300,11 @@ def diff_command(old: str, new: str | None, glossary_path: Path | None, as_json:
     `diff REV` compares the glossary at git revision REV with the working file;
     `diff REV PATH` does so for the glossary file PATH; `diff OLD.yaml NEW.yaml`
     compares two files.
+
+    \b
+    Examples:
+      termguard glossary diff HEAD~1
+      termguard glossary diff old.yaml new.yaml --json
     """
     with _errors(bad_input=(RevisionError, GlossaryInvalid)):
         if new is not None and Path(old).is_file():
@@ -336,6 +368,11 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
     """Which catalog entries a glossary change affects, and which reviewed ones it breaks.
 
     Exit 0 when no reviewed entry breaks, 1 when one does, 2 for bad input.
+
+    \b
+    Examples:
+      termguard glossary impact --proposal P1
+      termguard glossary impact --before HEAD~1 --json
     """
     from translate.impact import ImpactError, glossary_impact  # reads catalogs: only when asked
 

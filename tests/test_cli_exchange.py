@@ -201,7 +201,7 @@ def test_bad_input_exit_2_one_line_each_nothing_applied(
         (["export", "--format", "csv"], "needs exactly one --locale"),
         (["export", "--format", "csv", "--locale", "xx-Nowhere"], "unknown locale"),
         (["export", "--format", "po", "--locale", "fr"], "not one of the glossary's locales"),
-        (["import", "missing.po", "--format", "po"], "cannot read"),
+        (["import", "missing.po", "--format", "po"], "no such file"),
         (["import", "x.csv", "--format", "csv"], "needs --locale"),
     ],
     ids=["csv-no-locale", "unknown-locale", "locale-not-listed", "missing-file", "csv-import-no-locale"],

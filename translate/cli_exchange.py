@@ -21,6 +21,7 @@ import click
 from translate.cli_errors import Command
 
 FORMATS = ("tbx", "csv", "po")
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 SHAPES = ("deepl", "amazon")
 
 
@@ -248,10 +249,13 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         if fmt == "csv" and locale is None:
             raise click.UsageError("--format csv needs --locale")
+        from glossary.files import FileInputError, read_bytes
+
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            _bad_input(f"{file}: cannot read: {error.strerror}")
+            # Bounded like every input: /dev/zero or an endless FIFO is one line, not a MemoryError.
+            data = read_bytes(file, limit=MAX_IMPORT_BYTES, what="file to import")
+        except FileInputError as error:
+            _bad_input(str(error))
         notes: list[str] = []
         history: list[Any] = []
         imported = None

@@ -28,7 +28,6 @@ from glossary import (
     normalize_locale,
     read_document,
 )
-from glossary.checks import DocumentUnreadable
 from glossary.locales import display_name
 from translate.cli_errors import Command, Group
 
@@ -61,10 +60,8 @@ def _locale(value: str, glossary: Glossary | None = None) -> str:
 
 
 def _lines(path: Path, name: str) -> list[str]:
-    try:
-        return read_document(path)
-    except DocumentUnreadable as error:
-        raise click.BadParameter(str(error), param_hint=name) from None
+    # DocumentUnreadable (bad input, exit 2) names the file: one line, by translate.cli_errors.
+    return read_document(path)
 
 
 def _print_json(records: list[dict[str, Any]]) -> None:

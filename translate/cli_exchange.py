@@ -31,7 +31,7 @@ class _Failure(click.ClickException):
     def __init__(self, lines: list[str], exit_code: int) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # ClickException's class default, per instance here
 
     def show(self, file: IO[Any] | None = None) -> None:
         for line in self.lines:

@@ -67,7 +67,7 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
     """Turn library errors into one-line Click errors; `bad_input` adds exit-2 types."""
     try:
         yield
-    except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:
+    except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:  # type: ignore[misc]
         raise BadInput(_one_line(error)) from None
     except GlossaryInvalid:
         raise  # reported by translate.cli_errors, the same in every command

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path, render_document
 from translate.document import MachineTranslation, SourceDocument
-from translate.engine import DecodeOptions, Engine
+from translate.engine import Chain, DecodeOptions, Engine
 from translate.pipeline import ParagraphResult, translate_paragraphs
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _reviewed_violations(cat: CatalogUpdate, glossary: "Glossary", locale: str) 
 def run_locale(
     document: SourceDocument,
     locale: str,
-    engine: Engine,
+    engine: Engine | Chain,
     argos_package: str,
     *,
     options: DecodeOptions = DecodeOptions(),

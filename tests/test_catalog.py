@@ -499,8 +499,12 @@ def test_write_errors_leave_the_old_catalog(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    target = atomic.tempfile if failing == "mkstemp" else atomic.os
-    monkeypatch.setattr(target, failing, fail)
+    from glossary.files import writing
+
+    if failing == "mkstemp":
+        monkeypatch.setattr(writing, "_write_temp", fail)
+    else:
+        monkeypatch.setattr(writing.os, failing, fail)
     with pytest.raises(CatalogWriteError) as caught:
         update(cat_path, doc(PARA_B))
     monkeypatch.undo()

@@ -24,9 +24,11 @@ Conventions (see docs/design.md, "Catalog conventions"):
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,8 +38,8 @@ from types import TracebackType
 
 import polib
 
+from glossary import files
 from translate import __version__
-from translate.atomic import AtomicWriteError, atomic_write_bytes, remove_stale_temps
 from translate.document import MachineTranslation, SourceDocument
 from translate.errors import TermguardError
 from translate.locking import FileLock, LockError, LockTimeout
@@ -70,6 +72,7 @@ UNRESOLVED_FLAG = "termguard-unresolved"
 MACHINE_MARK = "termguard:machine"
 FUZZY_MATCH_RATIO = 0.6  # msgmerge's fuzzy threshold
 DEFAULT_LOCK_TIMEOUT = 60.0
+_WRITE_ATTEMPTS = 5  # rounds of merging an editor's save before giving up
 SOURCE_HEADER = "X-Termguard-Source"
 GLOSSARY_HEADER = "X-Termguard-Glossary"
 ARGOS_HEADER = "X-Termguard-Argos-Package"
@@ -434,6 +437,38 @@ def _serialize(po: polib.POFile) -> bytes:
 # --------------------------------------------------------------------------- entry state
 
 
+def _snapshot_of(data: bytes) -> files.Snapshot:
+    """What the catalog's bytes were when read: the write compares against it, and keeps its form."""
+    crlf = data.count(b"\r\n")
+    return files.Snapshot(
+        exists=True, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        newline="\r\n" if crlf and crlf >= data.count(b"\n") - crlf else "\n",
+        bom=data.startswith(codecs.BOM_UTF8),
+    )
+
+
+# Temporary files of a folder, listed once per folder and process: a run over
+# many documents sharing a catalog folder does not list it once per document.
+_TEMPS: dict[Path, dict[str, list[Path]]] = {}
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete the temporary files a killed writer left for `path` (the caller holds its lock)."""
+    folder = path.parent
+    if folder not in _TEMPS:
+        found: dict[str, list[Path]] = {}
+        with contextlib.suppress(OSError):
+            for candidate in os.scandir(folder):
+                name = candidate.name
+                if name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3:
+                    target = name[1:].rsplit(".", 2)[0]
+                    found.setdefault(target, []).append(Path(candidate.path))
+        _TEMPS[folder] = found
+    for temp in _TEMPS[folder].pop(path.name, []):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
 def _is_fuzzy(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags
 
@@ -538,6 +573,8 @@ class CatalogUpdate:
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
+        self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
+        self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
         # Every change made through apply()/mark_violation(), replayable on a newer file.
         self._operations: list[Callable[[], None]] = []
 
@@ -567,11 +604,13 @@ class CatalogUpdate:
         except LockError as error:
             raise CatalogWriteError(str(error.strerror)) from None
         try:
-            remove_stale_temps(self.path)  # left by a writer that was killed
+            _remove_stale_temps(self.path)  # left by a writer that was killed
             self._operations = []
             self._on_disk = None
+            self._snapshot = files.Snapshot(exists=False)
             if self.path.exists():
                 self._on_disk = _read_bytes(self.path)
+                self._snapshot = _snapshot_of(self._on_disk)
                 po = _parse_bytes(self.path, self._on_disk)
                 self._baseline = _serialize(po)
             else:
@@ -593,7 +632,7 @@ class CatalogUpdate:
             if exc_type is None:
                 self._commit()
         finally:
-            self._po = None
+            self._final, self._po = self._po, None
             self._lock.release()
 
     @property
@@ -888,28 +927,46 @@ class CatalogUpdate:
             po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
             po.metadata = {}
             self._baseline = None
+            self._snapshot = files.Snapshot(exists=False)
         else:
             po = _parse_bytes(self.path, current)
             self._baseline = _serialize(po)
+            self._snapshot = _snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
             operation()
 
     def _commit(self) -> None:
-        self._merge_newer_save()
-        self._finalize_header()
-        data = _serialize(self.po)
-        if data == self._baseline:
-            return  # nothing changed: leave the file (and its mtime) alone
-        if self._baseline is not None:
-            self.po.metadata["PO-Revision-Date"] = _now()
+        for _ in range(_WRITE_ATTEMPTS):
+            self._merge_newer_save()
+            self._finalize_header()
             data = _serialize(self.po)
-        try:
-            atomic_write_bytes(self.path, data)
-        except AtomicWriteError as error:
-            raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
-        self._baseline = data
+            if data == self._baseline:
+                return  # nothing changed: leave the file (and its mtime) alone
+            if self._baseline is not None:
+                self.po.metadata["PO-Revision-Date"] = _now()
+                data = _serialize(self.po)
+            try:
+                # Checked against the bytes read: a save that lands in between
+                # is merged on the next round instead of overwritten. The
+                # file keeps its line endings, BOM, mode and owner.
+                files.write_text(self.path, data.decode("utf-8"), expect=self._snapshot,
+                                 newline_like=self._snapshot if self._snapshot.exists else None)
+            except files.ConcurrentEditError:
+                continue
+            except files.FileWriteError as error:
+                raise CatalogWriteError(_one_line(str(error))) from None
+            self._baseline = data
+            return
+        raise CatalogWriteError(f"{self.path} kept changing while it was written; nothing was written, run again")
+
+    def render(self, fuzzy: bool = True) -> tuple[str, int]:
+        """The translated document from the catalog as this session left it (no re-reading)."""
+        po = self._po if self._po is not None else self._final
+        if po is None:
+            raise CatalogError("the catalog session was never opened")
+        return _render(self.path, po, fuzzy)
 
 
 # --------------------------------------------------------------------------- read-only helpers
@@ -950,9 +1007,9 @@ def compile_catalog(path: Path | str) -> Path:
     po = load_catalog(path)
     target = path.with_suffix(".mo")
     try:
-        atomic_write_bytes(target, po.to_binary())
-    except AtomicWriteError as error:
-        raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
+        files.write_bytes(target, po.to_binary())
+    except files.FileWriteError as error:
+        raise CatalogWriteError(_one_line(str(error))) from None
     return target
 
 
@@ -981,7 +1038,10 @@ def render_document(path: Path | str, fuzzy: bool = True) -> tuple[str, int]:
     counts as one fallback.
     """
     path = Path(path)
-    po = load_catalog(path)
+    return _render(path, load_catalog(path), fuzzy)
+
+
+def _render(path: Path, po: polib.POFile, fuzzy: bool) -> tuple[str, int]:
     layout = _layout(path, po)
     ref = _reference_name(layout.name)
     highest = max(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path, render_document
+from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path
 from translate.document import MachineTranslation, SourceDocument
 from translate.engine import DecodeOptions, Engine
 from translate.pipeline import ParagraphResult, translate_paragraphs
@@ -115,7 +115,7 @@ def run_locale(
         }, digest)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
             flagged = _reviewed_violations(cat, glossary, locale)
-    text, _ = render_document(path, fuzzy=True)
+    text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again
     unique = len(set(p for _, p in document.paragraphs()))
     return LocaleRun(locale, text, path, len(todo), unique - len(todo), flagged,
                      occurrence_records(document, by_source))

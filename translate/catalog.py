@@ -469,6 +469,18 @@ def _remove_stale_temps(path: Path) -> None:
             temp.unlink()
 
 
+Signature = Callable[[str], str]
+
+
+def _signer(glossary_digest: str, signature: Signature | None) -> Signature:
+    """`signature`, checked to give mark-safe words, or the glossary digest for every paragraph."""
+    digest = _digest_value(glossary_digest)
+    if signature is None:
+        return lambda _paragraph: digest
+    given = signature
+    return lambda paragraph: _digest_value(given(paragraph))
+
+
 def _is_fuzzy(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags
 
@@ -575,6 +587,7 @@ class CatalogUpdate:
         self._on_disk: bytes | None = None
         self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
         self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
+        self._cached_plan: tuple[SourceDocument, _Plan] | None = None
         # Every change made through apply()/mark_violation(), replayable on a newer file.
         self._operations: list[Callable[[], None]] = []
 
@@ -727,16 +740,20 @@ class CatalogUpdate:
             taken.add(j)
         return result
 
-    def needs_translation(self, document: SourceDocument, glossary_digest: str) -> list[str]:
+    def needs_translation(self, document: SourceDocument, glossary_digest: str,
+                          signature: Signature | None = None) -> list[str]:
         """Paragraphs (msgids, in document order) the decoder must translate.
 
-        New paragraphs, untranslated ones, and untouched machine output made
-        with another glossary. Never a reviewed or hand-edited entry; never a
-        changed paragraph whose old translation a person wrote (that one is
-        kept as the starting point).
+        New paragraphs, untranslated ones, and untouched machine output whose
+        signature changed: `signature(paragraph)` (see
+        `translate.catalogs.signature`) says what would produce the entry
+        now; without it, the glossary digest stands for every entry. Never a
+        reviewed or hand-edited entry; never a changed paragraph whose old
+        translation a person wrote (that one is kept as the starting point).
         """
-        digest = _digest_value(glossary_digest)
+        sign = _signer(glossary_digest, signature)
         plan = self._plan(document)
+        self._cached_plan = (document, plan)
         result: list[str] = []
         for paragraph in plan.order:
             entry = plan.exact.get(paragraph) or plan.revived.get(paragraph)
@@ -749,7 +766,7 @@ class CatalogUpdate:
                 result.append(paragraph)
             elif _is_machine(entry):
                 mark = _machine_mark(entry)
-                if mark is None or mark.group("digest") != digest:
+                if mark is None or mark.group("digest") != sign(paragraph):
                     result.append(paragraph)
         return result
 
@@ -777,21 +794,27 @@ class CatalogUpdate:
         document: SourceDocument,
         translations: Mapping[str, MachineTranslation],
         glossary_digest: str,
+        signature: Signature | None = None,
     ) -> None:
         """Merge ``document`` into the catalog, as msgmerge would, with fresh machine output.
 
         ``translations`` maps paragraph -> decoder output; a paragraph that
         needs one but is missing stays untranslated. Output for an entry a
-        person wrote or reviewed is ignored.
+        person wrote or reviewed is ignored. New machine entries record
+        `signature(paragraph)` (default: the glossary digest).
         """
         digest = _digest_value(glossary_digest)
+        sign = _signer(glossary_digest, signature)
         translations = dict(translations)
-        self._operations.append(lambda: self._apply(document, translations, digest))
-        self._apply(document, translations, digest)
+        self._operations.append(lambda: self._apply(document, translations, digest, sign))
+        self._apply(document, translations, digest, sign)
 
-    def _apply(self, document: SourceDocument, translations: Mapping[str, MachineTranslation], digest: str) -> None:
+    def _apply(self, document: SourceDocument, translations: Mapping[str, MachineTranslation], digest: str,
+               sign: Signature) -> None:
         po = self.po
-        plan = self._plan(document)
+        cached, self._cached_plan = self._cached_plan, None
+        # The plan needs_translation made, if nothing changed since: planned once per run.
+        plan = cached[1] if cached is not None and cached[0] is document else self._plan(document)
         ref = _reference_name(document.name)
         old_active_ids = {e.msgid for e in po if not e.obsolete}
 
@@ -803,7 +826,7 @@ class CatalogUpdate:
             if entry is not None:
                 entry.obsolete = False
                 if not _is_human(entry) and translation is not None:
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
             elif paragraph in plan.fuzzy:
                 entry = plan.fuzzy[paragraph]
                 entry.previous_msgid = entry.msgid
@@ -813,7 +836,7 @@ class CatalogUpdate:
                     entry.comment = _without_mark(entry.comment)
                     _set_flag(entry, "fuzzy", True)
                 elif translation is not None and _clean_machine_text(translation.msgstr):
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
                 else:
                     # No output: untranslated; a previous msgid without a
                     # fuzzy translation tells the editor nothing.
@@ -825,7 +848,7 @@ class CatalogUpdate:
             else:
                 entry = polib.POEntry(msgid=paragraph, msgstr="")
                 if translation is not None:
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
             entry.occurrences = occurrences
             active.append(entry)
         active.sort(key=lambda e: int(e.occurrences[0][1]))
@@ -861,6 +884,7 @@ class CatalogUpdate:
         msgstr is never changed. A reviewed entry loses its machine mark, so no
         later run re-translates it: the editor decides.
         """
+        self._cached_plan = None
         entry = self._find(msgid)
         if entry is None:
             raise CatalogEntryNotFound(f"no active entry for msgid {msgid[:60]!r}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path
+from translate.catalogs.signature import RunSignature
 from translate.document import MachineTranslation, SourceDocument
 from translate.engine import DecodeOptions, Engine
 from translate.pipeline import ParagraphResult, translate_paragraphs
@@ -107,12 +108,14 @@ def run_locale(
                             header=HeaderInfo(argos_package=argos_package),
                             lock_timeout=lock_timeout) as cat:
         previous_digest = cat.po.metadata.get(GLOSSARY_HEADER, "")
-        todo = cat.needs_translation(document, digest)
+        # What produces each entry: reuse is decided per entry, not per glossary file.
+        signature = RunSignature(argos_package, options, locale, glossary if enforcer is not None else None)
+        todo = cat.needs_translation(document, digest, signature)
         results = translate_paragraphs(engine, todo, options, enforcer, progress) if todo else []
         by_source = {r.source: r for r in results}
         cat.apply(document, {
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
-        }, digest)
+        }, digest, signature)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
             flagged = _reviewed_violations(cat, glossary, locale)
     text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again

@@ -26,10 +26,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import copy
-import difflib
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from pathlib import Path
 from types import TracebackType
 
 import polib
+from rapidfuzz import fuzz
 
 from glossary import files
 from translate import __version__
@@ -76,10 +77,9 @@ _WRITE_ATTEMPTS = 5  # rounds of merging an editor's save before giving up
 SOURCE_HEADER = "X-Termguard-Source"
 GLOSSARY_HEADER = "X-Termguard-Glossary"
 ARGOS_HEADER = "X-Termguard-Argos-Package"
-# Above this many (new paragraph, old entry) comparisons, fuzzy matching only
-# pairs paragraphs with the old entry that started on the same line, so a
-# rewritten 20k-paragraph document does not take hours.
-_MAX_FUZZY_COMPARISONS = 200_000
+# Old entries scored per changed paragraph: the fuzzy matching stays linear
+# in the document however many paragraphs changed.
+_FUZZY_SHORTLIST = 24
 _DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 _NO_WRAP = 0
 _MARK_RE = re.compile(
@@ -481,6 +481,10 @@ def _signer(glossary_digest: str, signature: Signature | None) -> Signature:
     return lambda paragraph: _digest_value(given(paragraph))
 
 
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.casefold()) if len(word) > 1}
+
+
 def _is_fuzzy(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags
 
@@ -703,33 +707,43 @@ class CatalogUpdate:
     def _fuzzy_match(
         paragraphs: list[str], candidates: list[polib.POEntry], lines: Mapping[str, list[int]]
     ) -> dict[str, polib.POEntry]:
-        """Pair changed paragraphs with the old entries they most resemble (msgmerge-like)."""
+        """Pair changed paragraphs with the old entries they most resemble (msgmerge-like).
+
+        Linear in the document: an index of the old entries' words gives each
+        changed paragraph a bounded shortlist (the entries sharing the most
+        of its words, and the one that started on its line), and only those
+        are scored (rapidfuzz's normalised Indel similarity, msgmerge's 0.6
+        threshold). The best pairs win, each old entry used once.
+        """
         if not paragraphs or not candidates:
             return {}
         first_line: dict[int, int] = {}
+        postings: dict[str, list[int]] = {}
         for j, entry in enumerate(candidates):
             for _file, line in entry.occurrences[:1]:
                 if str(line).isdigit():
                     first_line.setdefault(int(line), j)
-        by_line_only = len(paragraphs) * len(candidates) > _MAX_FUZZY_COMPARISONS
+            for word in _words(entry.msgid):
+                postings.setdefault(word, []).append(j)
+        # A word most entries share ("the") tells nothing and costs a pass over them.
+        common = max(_FUZZY_SHORTLIST, len(candidates) // 10)
         pairs: list[tuple[float, int, int]] = []
-        matcher = difflib.SequenceMatcher(None)
         for i, paragraph in enumerate(paragraphs):
-            matcher.set_seq2(paragraph)
-            if by_line_only:
-                j_line = first_line.get(lines[paragraph][0])
-                indices = [] if j_line is None else [j_line]
-            else:
-                indices = list(range(len(candidates)))
-            for j in indices:
-                matcher.set_seq1(candidates[j].msgid)
-                if (
-                    matcher.real_quick_ratio() >= FUZZY_MATCH_RATIO
-                    and matcher.quick_ratio() >= FUZZY_MATCH_RATIO
-                ):
-                    ratio = matcher.ratio()
-                    if ratio >= FUZZY_MATCH_RATIO:
-                        pairs.append((-ratio, i, j))
+            shared: Counter[int] = Counter()
+            for word in _words(paragraph):
+                found = postings.get(word)
+                if found is not None and len(found) <= common:
+                    shared.update(found)
+            shortlist = {j for j, _count in shared.most_common(_FUZZY_SHORTLIST)}
+            same_line = first_line.get(lines[paragraph][0])
+            if same_line is not None:
+                shortlist.add(same_line)
+            if len(candidates) <= _FUZZY_SHORTLIST:
+                shortlist = set(range(len(candidates)))
+            for j in shortlist:
+                score = fuzz.ratio(paragraph, candidates[j].msgid, score_cutoff=FUZZY_MATCH_RATIO * 100)
+                if score:
+                    pairs.append((-score / 100, i, j))
         pairs.sort()
         result: dict[str, polib.POEntry] = {}
         taken: set[int] = set()

@@ -91,7 +91,7 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path) -> dict[str, f
     cache = work / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree)}
     csv_file = work / "de.csv"
-    csv_file.write_text("Karabakh,Bergkarabach\n", encoding="utf-8")
+    csv_file.write_text("Karabakh,Karabachs Land\n", encoding="utf-8")
     times: dict[str, float] = {}
     g = ["--glossary", str(glossary)]
     # Warm the cache as an editor's earlier command would have.

@@ -60,11 +60,13 @@ def occurrence_records(document: SourceDocument, results: dict[str, ParagraphRes
 
 def _reviewed_violations(cat: CatalogUpdate, glossary: "Glossary", locale: str) -> int:
     """Mark reviewed entries that the (changed) glossary now rejects; never rewrite them."""
-    from glossary import check_document
+    from glossary import SourceMatcher, TargetMatcher, check_document
 
     flagged = 0
+    # Built once for every entry: building them is most of the cost of a check.
+    matchers = {"source_matcher": SourceMatcher(glossary), "target_matcher": TargetMatcher(glossary, locale)}
     for msgid, msgstr in cat.reviewed():
-        errors = [v for v in check_document([msgid], [msgstr], glossary, locale) if v.is_error]
+        errors = [v for v in check_document([msgid], [msgstr], glossary, locale, **matchers) if v.is_error]
         if errors:
             reasons = "; ".join(f"{v.kind} {v.concept}" + (f" ({v.found})" if v.found else "")
                                 for v in errors)

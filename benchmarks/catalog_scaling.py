@@ -6,6 +6,8 @@ Cases (decoding excluded: a stand-in decoder returns the reversed text):
 
   edit-440-of-1000  a 1,000-paragraph document, then 440 of its paragraphs edited (a few words each)
   rerun-20000       a 20,000-paragraph document run again unchanged
+  recheck-1000      1,000 reviewed entries re-checked against the curated glossary (what a run
+                    does after the glossary changed: `translate.job._reviewed_violations`)
 
 Each measured run is one catalog session as a translate run makes it: open,
 `needs_translation`, `apply`, write, and the rendered output. The old code is
@@ -29,9 +31,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = ("talks ministers region border agreement delegation statement officials week ceasefire "
-         "observers mission capital government peace process negotiations corridor villages road "
-         "the of and in to a on for with was were said that by from at as").split()
+WORDS = ["talks", "ministers", "region", "border", "agreement", "delegation", "statement", "officials", "week", "ceasefire", "observers", "mission", "capital", "government", "peace", "process", "negotiations", "corridor", "villages", "road", "the", "of", "and", "in", "to", "a", "on", "for", "with", "was", "were", "said", "that", "by", "from", "at", "as"]
 
 
 def paragraphs(n: int, seed: int) -> list[str]:
@@ -52,7 +52,12 @@ def edited(texts: list[str], k: int, seed: int) -> list[str]:
 
 
 def worker(case: str, folder: Path) -> float:
-    from translate.catalog import CatalogUpdate, HeaderInfo, catalog_path, render_document
+    from translate.catalog import (
+        CatalogUpdate,
+        HeaderInfo,
+        catalog_path,
+        render_document,
+    )
     from translate.document import MachineTranslation, SourceDocument
 
     header = HeaderInfo(argos_package="en->qtc 1.0")
@@ -71,6 +76,27 @@ def worker(case: str, folder: Path) -> float:
             render_document(path)
         return time.perf_counter() - start
 
+    if case == "recheck-1000":
+        import polib
+
+        from glossary import load_glossary
+        from translate.job import _reviewed_violations
+
+        glossary = load_glossary()
+        terms = ["Karabakh", "Nagorno-Karabakh", "Artsakh", "Stepanakert", "Khankendi", "Lachin corridor"]
+        rng = random.Random(4)
+        texts = [f"{t} {i}: " + " ".join(rng.choice(WORDS) for _ in range(12)) for i, t in
+                 ((i, terms[i % len(terms)]) for i in range(1000))]
+        session(texts)
+        po = polib.pofile(str(path), wrapwidth=0)
+        for entry in po:
+            entry.msgstr = entry.msgid.replace("Karabakh", "Karabach")
+            entry.flags = []
+        po.save()
+        with CatalogUpdate.open(path, locale="qtc", domain="bench", header=header) as cat:
+            start = time.perf_counter()
+            _reviewed_violations(cat, glossary, "de")
+            return time.perf_counter() - start
     if case == "edit-440-of-1000":
         base = paragraphs(1000, 1)
         session(base)
@@ -96,7 +122,7 @@ def main() -> int:
                    capture_output=True)
     results: dict[str, object] = {"old_ref": args.old_ref, "load_before": os.getloadavg()}
     try:
-        for case in ("edit-440-of-1000", "rerun-20000"):
+        for case in ("edit-440-of-1000", "rerun-20000", "recheck-1000"):
             times: dict[str, list[float]] = {"old": [], "new": []}
             for _ in range(args.repeat):
                 for side, tree in (("old", old_tree), ("new", REPO)):
@@ -110,7 +136,8 @@ def main() -> int:
             results[case] = {"old": times["old"], "new": times["new"], "old_median": old, "new_median": new}
             print(f"{case:<18} old {old:7.2f} s   new {new:7.2f} s   old/new {old / new:6.2f}")
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True)
+        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
+                       check=False)
         shutil.rmtree(scratch, ignore_errors=True)
     results["load_after"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

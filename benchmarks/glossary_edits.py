@@ -75,7 +75,7 @@ def big_glossary(target: Path, concepts: int) -> None:
 def termguard(tree: Path, args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-c", "import sys; from translate.cli import main; sys.exit(main())", *args],
-                         cwd=tree, env=env, capture_output=True, text=True)
+                         cwd=tree, env=env, capture_output=True, text=True, check=False)
     took = time.perf_counter() - start
     if run.returncode != 0:
         raise RuntimeError(f"{tree.name}: termguard {' '.join(args)} exited {run.returncode}: {run.stderr.strip()}")
@@ -138,7 +138,8 @@ def main() -> int:
                 old, new = medians["old"][step], medians["new"][step]
                 print(f"{step:<10} {old:8.2f} {new:8.2f} {old / new:8.2f}")
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True)
+        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
+                       check=False)
         shutil.rmtree(scratch, ignore_errors=True)
     results["load_after"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

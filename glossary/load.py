@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import difflib
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -22,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.reader import ReaderError
 
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
 from glossary.exchange.limits import export_problem

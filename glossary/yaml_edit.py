@@ -20,9 +20,9 @@ from glossary.edit.records import EditError, RenderingChange, rendering_changes
 from glossary.edit.tree import find_concept, find_locale_key, insert_key, locale_order
 from glossary.errors import GlossaryError
 from glossary.load import load_glossary_text
-from glossary.yaml_write import write_atomic
 from glossary.locales import normalize_locale
 from glossary.model import Status
+from glossary.yaml_write import write_atomic
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",

@@ -152,7 +152,7 @@ def test_an_editor_save_during_the_write_is_merged(cat_path: Path, monkeypatch: 
 def test_stale_temps_are_found_with_one_listing_per_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    import translate.catalog as catalog
+    from translate import catalog
 
     folder = tmp_path / "locales"
     paths = [catalog_path(folder, "qtc", f"doc{i}") for i in range(30)]

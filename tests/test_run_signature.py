@@ -24,7 +24,8 @@ TEXT = (
 )
 
 
-def run(path: Path, glossary_file: Path, options: DecodeOptions = DecodeOptions()) -> list[str]:
+def run(path: Path, glossary_file: Path, options: DecodeOptions | None = None) -> list[str]:
+    options = options or DecodeOptions()
     glossary = load_glossary(glossary_file)
     document = SourceDocument.from_text("article.txt", TEXT)
     signature = RunSignature(HEADER.argos_package, options, "de", glossary)

@@ -223,10 +223,10 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
       termguard glossary import desk.tbx --format tbx -o glossary.yaml --apply
     """
     from glossary.changes import ApplyConflict, ExchangeError
-    from glossary.proposals import ProposalInvalid
-    from glossary.yaml_edit import ReviewFileError
     from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
     from glossary.load import default_glossary_path
+    from glossary.proposals import ProposalInvalid
+    from glossary.yaml_edit import ReviewFileError
 
     try:
         if fmt != "tbx" and (output is not None or history_out is not None):

@@ -19,7 +19,13 @@ from typing import Any
 
 import click
 
-from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
+from glossary.edit.records import RenderingChange
+from glossary.errors import (
+    GlossaryError,
+    GlossaryInvalid,
+    UnknownConcept,
+    UnknownLocale,
+)
 from glossary.history import APPROVED, HistoryEvent
 from glossary.load import default_glossary_path, load_glossary
 from glossary.model import Glossary, Status
@@ -31,7 +37,6 @@ from glossary.proposals import (
     ReviewInputError,
 )
 from glossary.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
-from glossary.edit.records import RenderingChange
 from translate.errors import TermguardError
 
 __all__ = ["review_commands"]
@@ -328,7 +333,10 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
 
     Exit 0 when no reviewed entry breaks, 1 when one does, 2 for bad input.
     """
-    from translate.impact import ImpactError, glossary_impact  # reads catalogs: only when asked
+    from translate.impact import (  # reads catalogs: only when asked
+        ImpactError,
+        glossary_impact,
+    )
 
     if proposal_id is not None and before_spec is not None:
         raise BadInput("--proposal compares with the current glossary; drop --before")

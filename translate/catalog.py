@@ -585,7 +585,7 @@ class CatalogUpdate:
         self.lock_timeout = lock_timeout
         self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
         self._po: polib.POFile | None = None
-        self._baseline: bytes | None = None  # canonical form of what was on disk
+        self._baseline: bytes | None = None  # canonical form of what was on disk, when needed
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
@@ -629,7 +629,7 @@ class CatalogUpdate:
                 self._on_disk = _read_bytes(self.path)
                 self._snapshot = _snapshot_of(self._on_disk)
                 po = _parse_bytes(self.path, self._on_disk)
-                self._baseline = _serialize(po)
+                self._baseline = None  # worked out at commit, only if the text differs
             else:
                 po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
                 po.metadata = {}
@@ -968,21 +968,37 @@ class CatalogUpdate:
             self._snapshot = files.Snapshot(exists=False)
         else:
             po = _parse_bytes(self.path, current)
-            self._baseline = _serialize(po)
+            self._baseline = None
             self._snapshot = _snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
             operation()
 
+    def _unchanged(self, data: bytes) -> bool:
+        """Whether `data` says what the file read says (serialised once in the common case).
+
+        The file as termguard wrote it is `data` byte for byte (line endings
+        and BOM aside); only a file an editor's tool re-wrapped is parsed and
+        serialised again to compare what it means.
+        """
+        if self._on_disk is None:
+            return False
+        raw = self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n")
+        if raw == data:
+            return True
+        if self._baseline is None:
+            self._baseline = _serialize(_parse_bytes(self.path, self._on_disk))
+        return data == self._baseline
+
     def _commit(self) -> None:
         for _ in range(_WRITE_ATTEMPTS):
             self._merge_newer_save()
             self._finalize_header()
             data = _serialize(self.po)
-            if data == self._baseline:
+            if self._unchanged(data):
                 return  # nothing changed: leave the file (and its mtime) alone
-            if self._baseline is not None:
+            if self._on_disk is not None:
                 self.po.metadata["PO-Revision-Date"] = _now()
                 data = _serialize(self.po)
             try:
@@ -995,7 +1011,6 @@ class CatalogUpdate:
                 continue
             except files.FileWriteError as error:
                 raise CatalogWriteError(_one_line(str(error))) from None
-            self._baseline = data
             return
         raise CatalogWriteError(f"{self.path} kept changing while it was written; nothing was written, run again")
 

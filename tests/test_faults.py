@@ -318,7 +318,13 @@ def test_injected_write_errors_through_the_cli(runner: CliRunner, test_model: Pa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(getattr(atomic, target), name, fail)
+    from glossary.files import writing
+
+    # Every write goes through the one file layer: the failure is injected there.
+    if name == "mkstemp":
+        monkeypatch.setattr(writing, "_write_temp", fail)
+    else:
+        monkeypatch.setattr(getattr(writing, target), name, fail)
     result = _translate(runner, _one_doc(tmp_path / "b", 1), catalogs, tmp_path / "out1.txt")
     monkeypatch.undo()
     assert result.exit_code == 1, result.output

@@ -26,7 +26,6 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TEST_MODEL
-from translate import atomic
 from translate.catalog import (
     CatalogParseError,
     CatalogUpdate,

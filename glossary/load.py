@@ -217,45 +217,26 @@ def _cache_get(digest: str, name: str) -> Glossary | None:
 
 
 def _cache_put(digest: str, glossary: Glossary) -> None:
-    folder = _cache_dir()
+    from glossary.files import write_bytes
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(glossary, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{digest}.pickle")
+        write_bytes(_cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only home still works, only slower
 
 
 def _read_bytes(file: Path) -> bytes:
+    from glossary.files import FileInputError, read_bytes
+
     name = str(file)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise GlossaryInvalid(
-                [
-                    Problem(
-                        name,
-                        None,
-                        f"the file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                        "split the glossary or check that this is the right file",
-                    )
-                ]
-            )
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryInvalid(
-            [Problem(name, None, "the glossary file does not exist", "check the path")]
-        ) from None
-    except IsADirectoryError:
-        raise GlossaryInvalid(
-            [Problem(name, None, "this is a folder, not a glossary file", "give the .yaml file")]
-        ) from None
-    except OSError as error:
-        raise GlossaryInvalid(
-            [Problem(name, None, f"cannot read the file: {error.strerror}", "check the permissions")]
-        ) from None
+        # Bounded: /dev/zero or a FIFO given as a glossary is refused, not read for ever.
+        return read_bytes(file, limit=MAX_FILE_BYTES, what="glossary file")
+    except FileInputError as error:
+        message = str(error).removeprefix(f"{name}: ")
+        if message == "no such file":
+            message = "the glossary file does not exist"
+        raise GlossaryInvalid([Problem(name, None, message, "check the path")]) from None
 
 
 class _Refused(Exception):

@@ -440,7 +440,7 @@ def test_impact_reports_broken_reviewed_entries_and_affected_fuzzy_ones(review: 
     # The line points into the entry (its comments or its msgid), for an editor to jump to.
     lines = path.read_text(encoding="utf-8").splitlines()
     assert f'msgid "{GERMAN[0][0]}"' in lines[broken.line - 1 : broken.line + 3]
-    assert {v.kind for v in broken.new_violations} == {"forbidden", "missing"}
+    assert {v.kind for v in broken.new_violations} == {"forbidden"}  # one verdict per occurrence, naming its source
     assert report.to_dict()["broken"] == 1
 
 
@@ -460,7 +460,7 @@ def test_impact_without_baseline_audits_every_reviewed_entry(tmp_path: Path) -> 
     write_catalog(catalogs, "es", [("Karabakh.", "Karabaj.", False)])
     report = glossary_impact(load_glossary(SMALL), catalogs, None)
     assert [(e.msgid, sorted(v.kind for v in e.new_violations)) for e in report.broken] == [
-        ("Yerevan said so.", ["deprecated", "missing"])
+        ("Yerevan said so.", ["deprecated"])
     ]
     assert report.skipped == [(str(catalogs / "es" / "LC_MESSAGES" / "article.po"), "the glossary has no locale 'es'")]
 

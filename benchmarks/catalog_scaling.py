@@ -1,6 +1,6 @@
 """Catalog updates at desk scale, the old code and this checkout side by side in one run.
 
-    python benchmarks/catalog_scaling.py [--old-ref main] [--repeat 3]
+    python benchmarks/catalog_scaling.py [--old-ref 9116468] [--repeat 3]
 
 Cases (decoding excluded: a stand-in decoder returns the reversed text):
 
@@ -108,7 +108,8 @@ def worker(case: str, folder: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old-ref", default="main")
+    # The code before the indexed matching and the one file layer.
+    parser.add_argument("--old-ref", default="9116468")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "catalog_scaling.json")

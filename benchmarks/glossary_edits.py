@@ -1,6 +1,6 @@
 """Glossary edits and lint, whole process, the old code and this checkout side by side in one run.
 
-    python benchmarks/glossary_edits.py [--old-ref main] [--repeat 3] [--sizes curated,2000]
+    python benchmarks/glossary_edits.py [--old-ref 9116468] [--repeat 3] [--sizes curated,2000]
 
 The old implementation is a `git worktree` of OLD_REF made in a temporary
 folder; both trees run with this interpreter, each from its own folder (so
@@ -82,7 +82,7 @@ def termguard(tree: Path, args: list[str], env: dict[str, str]) -> float:
     return took
 
 
-def one_round(tree: Path, is_new: bool, source: Path, work: Path) -> dict[str, float]:
+def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -> dict[str, float]:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -91,12 +91,13 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path) -> dict[str, f
     cache = work / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree)}
     csv_file = work / "de.csv"
-    csv_file.write_text("Karabakh,Karabachs Land\n", encoding="utf-8")
+    csv_file.write_text(f"Karabakh{suffix.upper() and ' ' + suffix.upper()},Karabachs Land\n", encoding="utf-8")
     times: dict[str, float] = {}
     g = ["--glossary", str(glossary)]
     # Warm the cache as an editor's earlier command would have.
     termguard(tree, ["glossary", "lint", str(glossary)], env)
-    times["propose"] = termguard(tree, ["glossary", "propose", "karabakh", "--locale", "de", "--rendering",
+    concept = "karabakh" + (f"-{suffix}" if suffix else "")
+    times["propose"] = termguard(tree, ["glossary", "propose", concept, "--locale", "de", "--rendering",
                                         "Karabachs Land", "--status", "admitted", "--reason", "bench", "--by", "b", *g], env)
     times["approve"] = termguard(tree, ["glossary", "approve", "P1", "--by", "e", "--reason", "ok", *g], env)
     times["lint-edit"] = termguard(tree, ["glossary", "lint", str(glossary)], env)
@@ -110,7 +111,8 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path) -> dict[str, f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old-ref", default="main")
+    # The code before the one edit engine and the file layer.
+    parser.add_argument("--old-ref", default="9116468")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="curated,2000")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "glossary_edits.json")
@@ -127,8 +129,9 @@ def main() -> int:
                 big_glossary(source, int(size))
             runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
             for _ in range(args.repeat):
-                runs["old"].append(one_round(old_tree, False, source, scratch / "w-old"))
-                runs["new"].append(one_round(REPO, True, source, scratch / "w-new"))
+                suffix = "" if size == "curated" else "c0"
+                runs["old"].append(one_round(old_tree, False, source, scratch / "w-old", suffix))
+                runs["new"].append(one_round(REPO, True, source, scratch / "w-new", suffix))
             medians = {side: {step: statistics.median(r[step] for r in rounds) for step in STEPS}
                        for side, rounds in runs.items()}
             results["sizes"][size] = medians

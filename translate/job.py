@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path, render_document
+from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path
+from translate.catalogs.signature import RunSignature
 from translate.document import MachineTranslation, SourceDocument
 from translate.engine import Chain, DecodeOptions, Engine
 from translate.pipeline import ParagraphResult, translate_paragraphs
@@ -167,16 +168,18 @@ def run_locale(
                             header=HeaderInfo(argos_package=argos_package),
                             lock_timeout=lock_timeout) as cat:
         previous_digest = cat.po.metadata.get(GLOSSARY_HEADER, "")
-        todo = cat.needs_translation(document, digest)
+        # What produces each entry: reuse is decided per entry, not per glossary file.
+        signature = RunSignature(argos_package, options, locale, glossary if enforcer is not None else None)
+        todo = cat.needs_translation(document, digest, signature)
         results = translate_paragraphs(engine, todo, options, enforcer, progress) if todo else []
         by_source = {r.source: r for r in results}
         cat.apply(document, {
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
-        }, digest)
+        }, digest, signature)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
             flagged = _reviewed_violations(cat, glossary, enforcer.locale)  # de_AT is checked as de
         steps, waivers = _catalog_memory(cat, by_source)
-    text, _ = render_document(path, fuzzy=True)
+    text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again
     unique = len(set(p for _, p in document.paragraphs()))
     records = []
     if glossary is not None and enforcer is not None:

@@ -24,6 +24,8 @@ Rules (docs/glossary-format.md, "Matching rules"):
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -32,6 +34,34 @@ from dataclasses import dataclass
 from glossary.locales import language_of, normalize_locale
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
+
+
+def _load_normalize():  # type: ignore[no-untyped-def]
+    # glossary/matching/ holds this module's sub-modules until the planned
+    # layout moves this file into that package.
+    try:
+        from glossary.matching import normalize  # type: ignore[attr-defined]
+
+        return normalize
+    except ImportError:
+        import sys
+        from pathlib import Path
+
+        name = "glossary.matching.normalize"
+        if name in sys.modules:
+            return sys.modules[name]
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("matching") / "normalize.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+_normalize = _load_normalize()
+for_matching = _normalize.for_matching
+needs_normalizing = _normalize.needs_normalizing
+visible = _normalize.visible
 
 # A word: a letter or digit, then letters, digits and the combining marks that
 # may follow them (an underscore inside a word is kept: this form of the
@@ -159,6 +189,8 @@ class _Index:
         return keys, gaps
 
     def add(self, surface: str, payload: Payload, stem_max: int | None = None) -> None:
+        if needs_normalizing(surface):  # the glossary's side is read like the text's
+            surface = for_matching(surface)[0]
         keys, gaps = self._split(surface)
         if not keys:
             return
@@ -241,7 +273,22 @@ class _Index:
         return _Match(i, best_last, tokens.start(i), tokens.end(best_last), tuple(payloads))
 
     def find(self, text: str) -> list[_Match]:
-        """Non-overlapping matches, longest first, returned in text order."""
+        """Non-overlapping matches, longest first, returned in text order.
+
+        Hidden and look-alike characters are normalised first
+        (glossary/matching/normalize.py); offsets are the original text's.
+        """
+        if not needs_normalizing(text):
+            return self._find(text)
+        normal, starts, ends = for_matching(text)
+        # min/max: under a right-to-left override the characters run backwards.
+        return [
+            dataclasses.replace(m, start=min(starts[m.start : m.end]), end=max(ends[m.start : m.end]))
+            if m.end > m.start else m
+            for m in self._find(normal)
+        ]
+
+    def _find(self, text: str) -> list[_Match]:
         tokens = _Tokens(text, self.fold)
         keys = tokens.keys
         exact = self.exact

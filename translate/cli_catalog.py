@@ -198,6 +198,8 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
     Reviewed and machine entries alike (the whole output a render would
     publish); each finding says which. Waived findings are shown, not counted.
     """
+    from glossary.matching import visible
+
     from translate.catalogs.judging import entry_state
 
     if locale is not None:
@@ -234,8 +236,8 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
             found = f" found {verdict.found!r}" if verdict.found else ""
             expected = f", expected {' / '.join(verdict.expected)}" if verdict.expected else ""
             waived = f" (waived by {verdict.waived})" if verdict.waived else ""
-            click.echo(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
-                       f" [{entry_state(entry)}]{waived}")
+            click.echo(visible(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
+                               f" [{entry_state(entry)}]{waived}"))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if errors:

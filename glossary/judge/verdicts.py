@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from glossary.errors import UnknownLocale
+from glossary.judge.mentions import Mentions
 from glossary.locales import normalize_locale
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
@@ -161,6 +162,7 @@ class Judge:
         self.source_matcher = source_matcher or SourceMatcher(glossary)
         self.target_matcher = target_matcher or TargetMatcher(glossary, self.locale)
         self._fold = fold_for(self.locale)
+        self.mentions = Mentions(glossary.mentions)
         # concept -> the quotation-only concepts that name it in `use_instead`
         self._quotation_only: dict[str, list[str]] = {}
         for concept in glossary.concepts.values():
@@ -179,7 +181,12 @@ class Judge:
         """Source occurrences as the judge sees them (mentions count as quoted)."""
         if not source.strip():
             return []
-        return self.source_matcher.find(source)
+        found = self.source_matcher.find(source)
+        return [
+            replace(o, quoted=True, depth=max(o.depth, 1))
+            if not o.quoted and self.mentions.mentioned(source, o.start, o.end) else o
+            for o in found
+        ]
 
     # -- judging
 

@@ -247,7 +247,10 @@ class Judge:
             if hit is not None:
                 used.add((hit.start, hit.end, hit.concept_id))
                 used_spans.add((hit.start, hit.end))
-            kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number)
+            both_names = len({o.rendering.text for o in occurrences
+                              if o.concept_id == concept.id and o.rendering is not None}) > 1
+            kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number,
+                                    both_names)
             verdicts.append(Verdict(
                 paragraph=number,
                 concept=concept.id,
@@ -328,6 +331,7 @@ class Judge:
         mention_spans: dict[str, list[tuple[int, int]]],
         state: DocumentState,
         number: int,
+        both_names: bool = False,
     ) -> tuple[str, str]:
         if concept.policy is Policy.REVIEW:
             return REVIEW, "render faithfully; an editor decides"
@@ -355,8 +359,11 @@ class Judge:
             return MISMATCH, f"{hit.text!r} is the other name; for {occurrence.text!r} write {', '.join(own) or use}"
         key = self._key(target_id, occurrence)
         if in_first_mention:
+            # After the first mention the preferred name follows, unless the
+            # source itself names both (then each keeps its own).
             preferred = self.glossary.preferred(target_id, self.locale)
-            state.choice.setdefault(key, _Choice(preferred or hit.rendering, number))
+            own = hit.rendering if both_names else (preferred or hit.rendering)
+            state.choice.setdefault(key, _Choice(own, number))
             return OK, ""
         first = state.choice.setdefault(key, _Choice(hit.rendering, number))
         if first.rendering.text != hit.rendering.text and _rivals(first.rendering, hit.rendering, self._fold):
@@ -424,21 +431,23 @@ _SHARED_STEM = 5
 def _rivals(first: Rendering, other: Rendering, fold: Fold) -> bool:
     """Whether two renderings of one concept are rival names, not two shapes of one name.
 
-    Different words for the noun and the adjective of one name, or a long and
-    a short form where one contains the other, are not rivals.
+    Not rivals: a long and a short form where every word of the short one is
+    in the long one (Autonomes Gebiet Bergkarabach / Bergkarabach), and
+    words that share a stem (armenisch / Armenier: noun and adjective).
     """
     words_a = fold(first.text).split()
     words_b = fold(other.text).split()
+    short, long = sorted((words_a, words_b), key=len)
+    if all(word in long for word in short):
+        return False
     for a in words_a:
         for b in words_b:
-            if a in b or b in a:
-                return False
             common = 0
             for x, y in zip(a, b):
                 if x != y:
                     break
                 common += 1
-            if common >= min(_SHARED_STEM, len(a), len(b)):
+            if common >= _SHARED_STEM:
                 return False
     return True
 

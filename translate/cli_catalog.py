@@ -16,7 +16,6 @@ from translate.catalog import (
     CatalogError,
     catalog_stats,
     compile_catalog,
-    entry_is_reviewed,
     iter_catalogs,
     load_catalog,
     render_document,

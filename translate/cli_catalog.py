@@ -86,11 +86,12 @@ def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
     """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
     from glossary.judge import Judge
 
-    from translate.catalogs.judging import judge_catalog
+    from translate.catalogs.judging import catalog_document, judge_lines
 
+    po = load_catalog(path)  # a broken catalog is an error even where the glossary has no locale
     if _normalize_locale(locale) not in glossary.locales:
         return None
-    return judge_catalog(str(path), Judge(glossary, _normalize_locale(locale)))
+    return judge_lines(Judge(glossary, _normalize_locale(locale)), catalog_document(po))
 
 
 @catalog_group.command("status")

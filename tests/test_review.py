@@ -295,19 +295,17 @@ def test_approvals_are_checked_against_the_glossary_as_it_is_then(review: Glossa
 def test_failed_write_leaves_every_file_as_it_was(
     review: GlossaryReview, glossary_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import glossary.yaml_edit as yaml_edit
 
     review.propose("karabakh", "de", "Bergkarabach", "preferred", "Duden", by="alice")
     paths = [glossary_file, proposals_path(glossary_file), history_path(glossary_file)]
     before = {path: path.read_bytes() for path in paths}
-    real = yaml_edit.atomic_write_bytes
+    from glossary.files import writing
 
-    def failing(path: Path, data: bytes) -> None:
-        if Path(path) == proposals_path(glossary_file):
-            raise ReviewFileError(f"{path}: cannot write it: No space left on device")
-        real(path, data)
+    def failing(step: str) -> None:
+        if step == f"temp:{proposals_path(glossary_file).name}":
+            raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(yaml_edit, "atomic_write_bytes", failing)
+    monkeypatch.setattr(writing, "_fault", failing)
     with pytest.raises(ReviewFileError):
         review.approve("P1", by="carol")
     assert {path: path.read_bytes() for path in paths} == before

@@ -268,11 +268,9 @@ class Enforcer:
         sequences: set[tuple[str, ...]] = set()
         for surface in bans:
             for variant in {surface, surface.lower(), surface[:1].upper() + surface[1:]}:
-                tokens = engine.tokenize(variant)
-                # A piece outside the vocabulary cannot be produced (and CTranslate2
-                # refuses it), so such a sequence needs no ban.
-                if tokens and engine.in_vocabulary(tokens):
-                    sequences.add(tuple(tokens))
+                # Every way the model can write it, in its own target pieces; a
+                # rendering it cannot write needs no ban.
+                sequences.update(engine.target_pieces(variant))
         return [list(s) for s in sorted(sequences)]
 
     def _choose(self, plan: _Plan, hyps: list[Hypothesis]) -> tuple[Hypothesis, int | None]:
@@ -315,11 +313,11 @@ class Enforcer:
             head = list(hyp.tokens[:start])
             for candidate in self._candidates(need, capitalise=start == 0 and
                                               sentences[i][need.occurrence.start:][:1].isupper()):
-                tokens = engine.tokenize(candidate)
-                if not engine.in_vocabulary(tokens):
+                writable = engine.target_pieces(candidate)
+                if not writable:
                     continue  # the model cannot write this form; another may do
                 owners.append(i)
-                prefixes.append(head + tokens)
+                prefixes.append(head + list(writable[0]))
             bans |= plans[i].bans
         if not owners:
             return

@@ -28,7 +28,6 @@ Rules (docs/glossary-format.md, "Matching rules"):
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -48,36 +47,11 @@ from glossary.matching.morphology import (
     modifies_name,
     morphology_for,
 )
+
+# Hidden and look-alike characters: glossary/matching/normalize.py.
+from glossary.matching.normalize import for_matching, needs_normalizing, visible  # noqa: F401 (re-exported)
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
-
-
-def _load_normalize():  # type: ignore[no-untyped-def]
-    # glossary/matching/ holds this module's sub-modules until the planned
-    # layout moves this file into that package.
-    try:
-        from glossary.matching import normalize  # type: ignore[attr-defined]
-
-        return normalize
-    except ImportError:
-        import sys
-        from pathlib import Path
-
-        name = "glossary.matching.normalize"
-        if name in sys.modules:
-            return sys.modules[name]
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("matching") / "normalize.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        return module
-
-
-_normalize = _load_normalize()
-for_matching = _normalize.for_matching
-needs_normalizing = _normalize.needs_normalizing
-visible = _normalize.visible
 
 # A word: a letter or digit, then letters, digits and the combining marks that
 # may follow them (an underscore inside a word is kept: this form of the

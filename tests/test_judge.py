@@ -80,7 +80,7 @@ def test_each_name_of_a_place_is_paired_with_its_own_name(curated) -> None:  # t
 
 def test_a_forbidden_record_names_its_source(curated) -> None:  # type: ignore[no-untyped-def]
     found = errors(judge(curated, "de", ["Pashinyan visited Karabakh."], ["Paschinjan besuchte Arzach."]))
-    assert found == [(1, "forbidden", "karabakh", "Karabakh", "Arzach")]
+    assert found == [(1, "forbidden", "artsakh", "Karabakh", "Arzach")]
     # With no occurrence of the concept in the source, the sentence it stands in is named.
     found = errors(judge(curated, "de", ["Pashinyan went home."], ["Paschinjan fuhr nach Arzach."]))
     assert [(k, c, s) for _p, k, c, s, _f in found] == [("forbidden", "artsakh", "Pashinyan went home.")]

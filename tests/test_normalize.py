@@ -55,7 +55,7 @@ def test_a_right_to_left_override_cannot_disguise_a_forbidden_rendering(curated)
     source = ["Pashinyan visited Karabakh."]
     target = ["Paschinjan besuchte \u202ehcazrA\u202c."]
     found = check_document(source, target, curated, "de")
-    assert [(v.kind, v.concept) for v in found if v.is_error] == [("forbidden", "karabakh")]
+    assert [(v.kind, v.concept, v.source) for v in found if v.is_error] == [("forbidden", "artsakh", "Karabakh")]
 
 
 def test_for_matching_maps_every_character_back() -> None:

@@ -251,15 +251,19 @@ class Judge:
                               if o.concept_id == concept.id and o.rendering is not None}) > 1
             kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number,
                                     both_names)
+            # Karabakh written as Artsakh: the record is the quotation-only
+            # concept's (its rendering is what is wrong), naming this source.
+            named = hit.concept_id if hit is not None and kind == FORBIDDEN and hit.concept_id not in (
+                concept.id, target_id) else concept.id
             verdicts.append(Verdict(
                 paragraph=number,
-                concept=concept.id,
+                concept=named,
                 kind=kind,
                 source=occurrence.text,
                 found=hit.text if hit else None,
                 expected=expected if kind != INCONSISTENT else [state.choice[self._key(target_id, occurrence)].rendering.text],
                 note=(hit.rendering.note if hit and kind in (DEPRECATED, FORBIDDEN) and hit.rendering.note else None)
-                or concept.note,
+                or glossary.concepts[named].note,
                 quoted=occurrence.quoted,
                 hint=hint,
                 occurrence=index,

@@ -25,6 +25,8 @@ def _hits(locale: str, text: str, morphology: bool = True) -> list[tuple[str, st
         ("de", "Truppen besetzten das Dorf", "occupied", "besetzten"),
         ("fr", "il reprendra chaque village", "recapture", "reprendra"),
         ("fr", "les délimitations", "delimitation", "délimitations"),
+        ("es", "las delimitaciones", "delimitation", "delimitaciones"),  # the accent moves
+        ("pt_BR", "as delimitações", "delimitation", "delimitações"),
         ("ru", "ереванские чиновники", "yerevan", "ереванские"),
         ("ru", "бакинские чиновники", "baku", "бакинские"),  # Баку -> бакинский
         ("ru", "карабахских армян", "karabakh", "карабахских"),

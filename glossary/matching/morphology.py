@@ -195,7 +195,9 @@ class Morphology:
         tail = language.max_tail if word.verb else language.noun_tail
         plain = _unaccented(token) if language.accent_shift else token
         for root in roots:
-            starts = plain.startswith(_unaccented(root)) if language.accent_shift else token.startswith(root)
+            # The accent moves only when an ending is added: tomo is no form of tomó.
+            shifted = language.accent_shift and len(token) > len(root)
+            starts = plain.startswith(_unaccented(root)) if shifted else token.startswith(root)
             if len(root) < 2 or not starts or len(token) - len(root) > tail:
                 continue
             if word.verb and language.agglutinative:

@@ -62,7 +62,7 @@ def test_unlisted_forms_are_recognised(locale: str, text: str, concept: str, fou
         ("ru", "жизнь в Нагорно-Карабахе", "karabakh"),
         ("de", "eine grenzenlose Freude", "border"),  # an adjective, no compound noun
         ("fr", "le traitement des réfugiés", "peace-treaty"),  # traité + a derivational suffix
-        ("es", "Tomás llegó ayer", "seize"),
+        ("es", "Tomás llegó ayer", "seize"),  # tomar's root is too short to stand alone
         ("es", "el tomo tercero", "seize"),  # tomó without its accent is another word
         ("tr", "sınırlı bir bütçe", "border"),  # limited: a derivation, not a case form
         ("tr", "sınırsız", "border"),

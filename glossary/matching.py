@@ -97,7 +97,7 @@ def _gap_class(gap: str) -> str:
 class _Tokens:
     """Words of a text: character spans and casefolded, NFC-normalised keys."""
 
-    __slots__ = ("matches", "keys")
+    __slots__ = ("keys", "matches")
 
     def __init__(self, text: str, fold: Fold) -> None:
         folded = fold(text)
@@ -135,7 +135,7 @@ Payload = tuple[str, Rendering]  # (concept id, rendering)
 class _Pattern:
     """One surface (or stem) to look for, and every rendering it stands for."""
 
-    __slots__ = ("keys", "gaps", "stem_max", "payloads", "chars")
+    __slots__ = ("chars", "gaps", "keys", "payloads", "stem_max")
 
     def __init__(self, keys: tuple[str, ...], gaps: tuple[str, ...], stem_max: int | None) -> None:
         self.keys = keys

@@ -175,8 +175,15 @@ ARCHIVES: list[tuple[str, Callable[[Path], Path], str]] = [
 
 @pytest.fixture
 def installed_before(packages_dir: Path, tmp_path: Path) -> bytes:
-    """A (fake) en->zz package already installed: a refused upgrade must leave it alone."""
-    good = _zip(tmp_path / "good.argosmodel", {"pkg/metadata.json": META, "pkg/model/model.bin": b"old"})
+    """An en->zz package already installed: a refused upgrade must leave it alone."""
+    # The test model re-labelled: installs verify the model files, so it must be a real package.
+    members = {}
+    with zipfile.ZipFile(TEST_MODEL) as model:
+        for info in model.infolist():
+            if not info.is_dir():
+                members["pkg/" + info.filename.split("/", 1)[1]] = model.read(info)
+    members["pkg/metadata.json"] = META
+    good = _zip(tmp_path / "good.argosmodel", members)
     packages.install_file(good)
     return (packages_dir / "translate-en_zz" / "model" / "model.bin").read_bytes()
 

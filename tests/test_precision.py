@@ -67,15 +67,7 @@ def test_no_false_alarm_from_matching(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_no_false_alarm_at_all(locale: str) -> None:
     score = PRECISION.score(_file(locale))
-    alarms = [(a.paragraph, a.kind, a.concept, a.found) for a in score.false_alarms]
-    if alarms and importlib.util.find_spec("glossary.judge") is None:
-        # The consistency rules (a first-mention text with both names, noun
-        # and adjective of one name) come with the one judge, glossary.judge;
-        # until it is there only `inconsistent` findings may be left, and
-        # once it is this test asserts them away.
-        assert {kind for _, kind, _, _ in alarms} == {"inconsistent"}
-        pytest.xfail("consistency rules of the one judge (glossary.judge) not in the checker yet")
-    assert alarms == []
+    assert [(a.paragraph, a.kind, a.concept, a.found) for a in score.false_alarms] == []
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ARTICLE, REPO
+
 from glossary import load_glossary
 from translate.cli import main
-from translate.engine import DecodeOptions, Engine
 from translate.enforce import LADDER, STEP_FORCE, Enforcer
+from translate.engine import DecodeOptions, Engine
 from translate.pipeline import translate_paragraphs
 
 WORD = re.compile(r"[^\W\d_]+")
@@ -84,21 +84,24 @@ def test_decode_settles_what_the_model_produces(engine: Engine, lexicon: dict[st
     assert cap(lexicon["baku"]) in result.target
 
 
-def test_force_puts_in_a_rendering_the_model_never_produces(engine: Engine, lexicon: dict[str, str],
+def test_force_that_would_insert_a_word_is_refused_visibly(engine: Engine, lexicon: dict[str, str],
                                                            tmp_path: Path) -> None:
+    """The cipher model writes one word per source word: forcing an unrelated word in place
+    of Karabakh makes it write Karabakh's word as well, a spurious word the sentence does not
+    say. The guard refuses that hypothesis and the occurrence stays visibly unresolved."""
     wanted = cap(lexicon["mountainous"])
-    assert wanted not in natural(engine, BAKU)
+    plain = natural(engine, BAKU)
+    assert wanted not in plain
     path = write_glossary(tmp_path / "g.yaml", [
         {"id": "karabakh", "en": "Karabakh", "qtc": [(wanted, "preferred")]},
     ])
-    calls = engine.decode_calls
+    forced = engine.translate([BAKU], prefixes=[engine.tokenize(" ".join(plain.split()[:4]) + " " + wanted)])
+    assert cap(lexicon["karabakh"]) in forced[0][0].text  # the damage a blind force would publish
     result = run(engine, path, BAKU)
     [occ] = result.occurrences
-    assert (occ.outcome, occ.step, occ.found) == ("forced", "force", wanted)
-    assert wanted in result.target
-    # The model continues after the forced rendering: the rest of the sentence survives.
-    assert lexicon["separatists"] in result.target.lower()
-    assert engine.decode_calls - calls == 2  # one first pass, one forced pass
+    assert (occ.outcome, occ.step) == ("unresolved", "give-up")
+    assert "inserts" in occ.reason or "drops" in occ.reason
+    assert result.target == plain  # nothing damaged is published
 
 
 def test_substitute_replaces_a_deprecated_rendering_keeping_case(engine: Engine, lexicon: dict[str, str],
@@ -137,7 +140,7 @@ def test_choose_takes_a_lower_ranked_hypothesis(engine: Engine, tmp_path: Path) 
     found = next(((s, d) for s in CANDIDATES if (d := _first_difference(engine, s))), None)
     if found is None:
         pytest.skip("the model's n-best lists never differ by one word on these sentences")
-    sentence, (english, best, other) = found
+    sentence, (english, _best, other) = found
     path = write_glossary(tmp_path / "g.yaml", [
         {"id": "term", "en": english, "qtc": [(other, "preferred")]},
     ])
@@ -157,7 +160,9 @@ def test_ban_keeps_a_forbidden_rendering_out(engine: Engine, tmp_path: Path) -> 
     ])
     result = run(engine, path, sentence)
     occ = next(o for o in result.occurrences if o.concept == "term")
-    assert occ.outcome in ("settled", "forced") and occ.step in ("ban", "force")
+    # The n-best list already holds a hypothesis without it: choose settles it and no banned
+    # decode is needed (bans cost a decode call of their own).
+    assert occ.outcome in ("settled", "forced") and occ.step in ("choose", "ban", "force")
     assert best.lower() not in [w.lower() for w in WORD.findall(result.target)]
     assert other in result.target
 
@@ -217,3 +222,25 @@ def test_article_with_the_test_glossary_resolves_every_enforced_occurrence(
         r for r in enforced if r["outcome"] not in ("settled", "forced", "substituted")]
     assert {r["outcome"] for r in records if r["policy"] == "review"} == {"review"}
     assert any(r["outcome"] == "quoted" for r in records)
+
+
+def _article_sentences() -> list[str]:
+    from translate.pipeline import split_paragraphs
+
+    paragraphs = [line for line in ARTICLE.read_text("utf-8").splitlines() if line.strip()]
+    return [s.text for sentences in split_paragraphs(paragraphs) for s in sentences]
+
+
+def test_same_sentence_same_result_alone_or_in_the_article(engine: Engine) -> None:
+    """A sentence's text and verdicts do not depend on the other sentences of its batch."""
+    glossary = load_glossary(REPO / "tests/model/glossary-qtc.yaml")
+    enforcer = Enforcer(glossary, "qtc")
+    sentences = _article_sentences() + [
+        "Armenian officials still call the region Artsakh.",
+        "The capital of the former Nagorno-Karabakh Autonomous Oblast, Stepanakert, was renamed Khankendi.",
+    ]
+    together = enforcer.translate(engine, sentences)
+    for i, sentence in enumerate(sentences):
+        alone = enforcer.translate(engine, [sentence])
+        assert alone.texts[0] == together.texts[i], sentence
+        assert [o.to_dict() for o in alone.occurrences[0]] == [o.to_dict() for o in together.occurrences[i]]

@@ -102,7 +102,6 @@ class _State:
     step: str = STEP_DECODE
     first_pass: set[int] = field(default_factory=set)
     refused: dict[int, str] = field(default_factory=dict)  # need index (-1: substitution) -> why not
-    avoid: frozenset[str] = frozenset()  # words a forced continuation may not repeat
 
 
 def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) -> list[str]:
@@ -317,7 +316,8 @@ class Enforcer:
                   states: list[_State], options: DecodeOptions) -> None:
         groups: dict[frozenset[str], list[int]] = defaultdict(list)
         for i, (plan, state) in enumerate(zip(plans, states)):
-            if plan.bans and state.step == STEP_FORCE:
+            # Only where the model did write a banned rendering: elsewhere a ban changes nothing.
+            if plan.bans and state.step == STEP_FORCE and self._writes_banned(plan, state.best.text):
                 groups[plan.bans].append(i)
         for bans, indices in sorted(groups.items(), key=lambda kv: kv[1]):
             suppress = self._ban_tokens(engine, bans)
@@ -331,6 +331,10 @@ class Enforcer:
                     # The bans did not give a good hypothesis: force (or substitute)
                     # from the unbanned best, whose wrong rendering shows where and how.
                     states[i].best, states[i].alignment = before, before_alignment
+
+    def _writes_banned(self, plan: _Plan, text: str) -> bool:
+        return any(not h.quoted and (h.status is Status.FORBIDDEN or h.concept_id in plan.forbidden)
+                   for h in self._hits(text))
 
     def _ban_tokens(self, engine: Engine, bans: frozenset[str]) -> list[list[str]]:
         sequences: set[tuple[str, ...]] = set()
@@ -404,7 +408,7 @@ class Enforcer:
                 state.refused[index] = "no form of the rendering is in the model's vocabulary"
                 continue
             for tokens in candidates[:FORCE_FORMS]:
-                jobs[plans[i].bans | state.avoid].append((i, index, head + tokens))
+                jobs[plans[i].bans].append((i, index, head + tokens))
         forced_options = replace(options, num_hypotheses=1, beam_size=min(options.beam_size, FORCE_BEAM),
                                  return_attention=True)
         tried: dict[int, list[tuple[int, Hypothesis]]] = defaultdict(list)
@@ -422,7 +426,6 @@ class Enforcer:
             best: tuple[Any, Hypothesis, Alignment | None] | None = None
             reason = ""
             replaced = _aligned_words(state.best, state.alignment, term)
-            repeated: set[str] = set()
             for _, hyp in candidates:
                 hyp, alignment = _compact(hyp)
                 violations = self.violations(plan, hyp.text)
@@ -434,16 +437,12 @@ class Enforcer:
                 damage = guard.check(before_rest, after_rest,
                                      state.alignment, alignment, term, list(hyp.source_tokens))
                 if damage is not None:
-                    # The model kept its own word for the term next to the forced one.
-                    repeated |= {w for w in replaced if w.strip(guard.EDGE).casefold() in after_rest}
                     reason = f"forcing would change the rest of the sentence: {damage}"
                     continue
                 key = (violations, -hyp.score)
                 if best is None or key < best[0]:
                     best = (key, hyp, alignment)
-            if best is None and repeated and not repeated <= state.avoid:
-                state.avoid = state.avoid | repeated  # next round: force again without that word
-            elif best is None:
+            if best is None:
                 state.refused[index] = reason
             else:
                 state.best, state.alignment = best[1], best[2]

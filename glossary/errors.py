@@ -9,8 +9,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-class GlossaryError(Exception):
+class TermguardError(Exception):
+    """Root of every error termguard raises on purpose (glossary and translate).
+
+    `exit_code` says what kind of error it is: 2 for bad input (the user can
+    fix the command or the file), 1 for a failure (the input was fine, the
+    work could not be done). The CLI maps it in one place.
+    """
+
+    exit_code: int = 1
+
+
+class BadInputError(TermguardError):
+    """Mixin base of errors caused by what the user gave (exit 2)."""
+
+    exit_code = 2
+
+
+class GlossaryError(TermguardError):
     """Base of every error the glossary library raises on purpose."""
+
+
+class FileInputError(BadInputError, OSError):
+    """A file cannot be read as what it should be (missing, a folder, not UTF-8, endless)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class FileWriteError(TermguardError, OSError):
+    """A file cannot be written; what was there is unchanged."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    @property
+    def strerror(self) -> str:  # type: ignore[override]  # callers of the old OSError use it
+        return str(self)
+
+
+class ConcurrentEditError(FileWriteError):
+    """The file changed since the caller read it; nothing was written."""
+
+
+class FileLockTimeout(FileWriteError):
+    """Another termguard command held the file's lock longer than the timeout."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
+PLACE_WINDOW = 4  # word boundaries each side of the attention point scored for a dropped term
+PLACE_FORMS = 12  # forms of the rendering scored there
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
 
@@ -392,6 +394,7 @@ class Enforcer:
                      states: list[_State], pending: list[int], options: DecodeOptions) -> None:
         # One forced decode per candidate, grouped by the sentence's own bans.
         jobs: dict[frozenset[str], list[tuple[int, int, list[str]]]] = defaultdict(list)
+        placing: list[tuple[int, int, list[list[str]]]] = []  # dropped terms: where to put them
         for i in pending:
             state = states[i]
             found = self._next_need(plans[i], state)
@@ -399,7 +402,6 @@ class Enforcer:
                 continue
             index, need = found
             start = self._aligned_start(engine, sentences[i], need.occurrence, state)
-            head = list(state.best.tokens[:start])
             capitalise = start == 0 and sentences[i][need.occurrence.start:][:1].isupper()
             candidates = [tokens for tokens in (engine.tokenize(c) for c in
                                                 self._candidates(plans[i], need, state, capitalise))
@@ -407,8 +409,18 @@ class Enforcer:
             if not candidates:
                 state.refused[index] = "no form of the rendering is in the model's vocabulary"
                 continue
+            term = self._term_tokens(engine, sentences[i], need.occurrence)
+            if not _aligned_words(state.best, state.alignment, term) and not self._wrong_hits(plans[i], need, state):
+                # The model dropped the term: nothing marks its place, so the model's
+                # own score of the sentence with the term inserted picks the place.
+                every_form = [engine.tokenize(t) for t in self._candidates(plans[i], need, state, False, PLACE_FORMS)]
+                placing.append((i, index, start, [t for t in every_form if t and engine.in_vocabulary(t)]))
+                continue
+            head = list(state.best.tokens[:start])
             for tokens in candidates[:FORCE_FORMS]:
                 jobs[plans[i].bans].append((i, index, head + tokens))
+        for i, index, prefix in self._place(engine, sentences, states, placing):
+            jobs[plans[i].bans].append((i, index, prefix))
         forced_options = replace(options, num_hypotheses=1, beam_size=min(options.beam_size, FORCE_BEAM),
                                  return_attention=True)
         tried: dict[int, list[tuple[int, Hypothesis]]] = defaultdict(list)
@@ -425,16 +437,15 @@ class Enforcer:
             term = self._term_tokens(engine, sentences[i], plan.needs[index].occurrence)
             best: tuple[Any, Hypothesis, Alignment | None] | None = None
             reason = ""
-            replaced = _aligned_words(state.best, state.alignment, term)
             for _, hyp in candidates:
                 hyp, alignment = _compact(hyp)
                 violations = self.violations(plan, hyp.text)
                 if not violations < before:
-                    reason = reason or f"forcing gave {hyp.text!r}, which does not meet the glossary"
+                    reason = reason or "forcing did not give an acceptable rendering"
                     continue
-                before_rest = guard.without(self._rest(plan, state.best.text), replaced)
-                after_rest = self._rest(plan, hyp.text)
-                damage = guard.check(before_rest, after_rest,
+                # Every word outside the renderings must survive, also one that attention
+                # links to the term: attention is wrong too often where a model drops a term.
+                damage = guard.check(self._rest(plan, state.best.text), self._rest(plan, hyp.text),
                                      state.alignment, alignment, term, list(hyp.source_tokens))
                 if damage is not None:
                     reason = f"forcing would change the rest of the sentence: {damage}"
@@ -447,19 +458,59 @@ class Enforcer:
             else:
                 state.best, state.alignment = best[1], best[2]
 
-    def _candidates(self, plan: _Plan, need: _Need, state: _State, capitalise: bool) -> list[str]:
+    def _wrong_hits(self, plan: _Plan, need: _Need, state: _State) -> list[TargetHit]:
+        """Wrong renderings of the needed concept in the best text (a deprecated synonym, a forbidden word)."""
+        return [hit for hit in self._hits(state.best.text)
+                if (not hit.status.acceptable or hit.concept_id in plan.forbidden) and not hit.quoted
+                and hit.concept_id in (need.target, need.concept.id)]
+
+    def _place(self, engine: Engine, sentences: Sequence[str], states: list[_State],
+               placing: list[tuple[int, int, int, list[list[str]]]]) -> list[tuple[int, int, list[str]]]:
+        """Forced prefixes for dropped terms: the best-scoring place and form.
+
+        Every form of the rendering is inserted at every word boundary of the
+        unforced hypothesis within PLACE_WINDOW words of where attention points,
+        and one score call over all of them tells which sentences the model finds
+        most likely (the form the context needs, at the place the grammar wants);
+        the prefixes end after the form.
+        """
+        sources: list[str] = []
+        targets: list[str] = []
+        owners: list[tuple[int, int, list[str]]] = []
+        for i, index, start, candidates in placing:
+            tokens = list(states[i].best.tokens)
+            starts = [t for t, tok in enumerate(tokens) if tok.startswith("\u2581")] + [len(tokens)]
+            near = min(range(len(starts)), key=lambda k: abs(starts[k] - start))
+            window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
+            for form in candidates:
+                for b in window:
+                    sources.append(sentences[i])
+                    targets.append(engine.detokenize(tokens[:b] + form + tokens[b:]))
+                    owners.append((i, index, tokens[:b] + form))
+        if not owners:
+            return []
+        scores = engine.score(sources, targets)
+        best: dict[int, list[tuple[float, int, list[str]]]] = defaultdict(list)
+        for (i, index, prefix), score in zip(owners, scores):
+            best[i].append((score, index, prefix))
+        out = []
+        for i, scored in best.items():
+            for _, index, prefix in sorted(scored, key=lambda x: -x[0])[:FORCE_FORMS]:
+                out.append((i, index, prefix))
+        return out
+
+    def _candidates(self, plan: _Plan, need: _Need, state: _State, capitalise: bool,
+                    limit: int = MAX_FORCE_CANDIDATES) -> list[str]:
         """Forms of the approved rendering to force, the one the context needs first."""
         preferred = self.glossary.preferred(need.target, self.locale)
         renderings = [preferred] if preferred else list(self.glossary.acceptable(need.target, self.locale))
         # Evidence: the form in which the model wrote a wrong rendering of the concept.
         evidence: list[str] = []
-        for hit in self._hits(state.best.text):
-            wrong = not hit.status.acceptable or hit.concept_id in plan.forbidden
-            if wrong and not hit.quoted and hit.concept_id in (need.target, need.concept.id):
-                for rendering in renderings:
-                    form = forms.same_form(hit.text, hit.rendering, rendering)
-                    if form:
-                        evidence.append(form)
+        for hit in self._wrong_hits(plan, need, state):
+            for rendering in renderings:
+                form = forms.same_form(hit.text, hit.rendering, rendering)
+                if form:
+                    evidence.append(form)
         if evidence:
             ordered = list(dict.fromkeys(evidence))
         else:
@@ -469,7 +520,7 @@ class Enforcer:
             ordered = [r.text for r in renderings] + [r.text for r in acceptable] + [
                 f for r in renderings for f in forms.ordered_forms(r, [])]
         out = list(dict.fromkeys(s[:1].upper() + s[1:] if capitalise else s for s in ordered))
-        return out[:MAX_FORCE_CANDIDATES]
+        return out[:limit]
 
     def _term_tokens(self, engine: Engine, sentence: str, occ: SourceOccurrence) -> range:
         spans = engine.token_spans(sentence)

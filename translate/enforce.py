@@ -41,6 +41,7 @@ FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 4  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 12  # forms of the rendering scored there
+SENTENCES_PER_BATCH = 1  # same sentence, same result (see Enforcer.translate)
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
 
@@ -116,7 +117,7 @@ def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) ->
         if token.startswith("\u2581") or not words:
             words.append([])
         words[-1].append(token)
-        if t < len(alignment.argmax) and alignment.argmax[t] in term:
+        if alignment.aligned(t, term.start, term.stop - 1):
             marked.add(len(words) - 1)
     return ["".join(words[k]).replace("\u2581", " ").strip() for k in sorted(marked)]
 
@@ -125,7 +126,7 @@ def _compact(hyp: Hypothesis) -> tuple[Hypothesis, Alignment | None]:
     """The hypothesis without its attention, and the small alignment the ladder keeps of it."""
     if hyp.attention is None:
         return hyp, None
-    alignment = Alignment.from_attention(hyp.attention, len(hyp.tokens), len(hyp.source_tokens))
+    alignment = Alignment.from_attention(hyp.attention, hyp.tokens, len(hyp.source_tokens))
     return replace(hyp, attention=None), alignment
 
 
@@ -230,7 +231,11 @@ class Enforcer:
         call carries only the sentence's own constraints, so chunking (or any
         other batch composition) gives the same text and verdicts.
         """
-        options = options or DecodeOptions()
+        # One sentence per CTranslate2 batch: in a batch, padding changes scores and
+        # attention in their last digits and that flips beam search on close calls
+        # (1 of the article's 26 sentences on the qtr model); alone, a sentence's
+        # result is its own. Measured cost: benchmarks/ladder_cost.py.
+        options = replace(options or DecodeOptions(), max_batch_size=SENTENCES_PER_BATCH)
         calls_before = engine.decode_calls
         texts: list[str] = []
         occurrences: list[list[Occurrence]] = []
@@ -355,9 +360,11 @@ class Enforcer:
         for rank, hyp in enumerate(hyps):
             hard, deprecated = self.violations(plan, hyp.text)
             if hard == 0:
-                ranked.append((deprecated, -hyp.score, rank, hyp))
+                # The model's own rank breaks ties, not the score: its last digits
+                # depend on the batch a sentence shares.
+                ranked.append((deprecated, rank, hyp))
         if ranked:
-            _, _, rank, hyp = min(ranked, key=lambda r: r[:3])
+            _, rank, hyp = min(ranked, key=lambda r: r[:2])
             return hyp, rank
         return hyps[0], None
 
@@ -450,7 +457,7 @@ class Enforcer:
                 if damage is not None:
                     reason = f"forcing would change the rest of the sentence: {damage}"
                     continue
-                key = (violations, -hyp.score)
+                key = (violations, -round(hyp.score, 3))
                 if best is None or key < best[0]:
                     best = (key, hyp, alignment)
             if best is None:
@@ -470,33 +477,25 @@ class Enforcer:
 
         Every form of the rendering is inserted at every word boundary of the
         unforced hypothesis within PLACE_WINDOW words of where attention points,
-        and one score call over all of them tells which sentences the model finds
+        and a score call over them (one per sentence) tells which sentences the model finds
         most likely (the form the context needs, at the place the grammar wants);
         the prefixes end after the form.
         """
-        sources: list[str] = []
-        targets: list[str] = []
-        owners: list[tuple[int, int, list[str]]] = []
+        out = []
         for i, index, start, candidates in placing:
             tokens = list(states[i].best.tokens)
             starts = [t for t, tok in enumerate(tokens) if tok.startswith("\u2581")] + [len(tokens)]
             near = min(range(len(starts)), key=lambda k: abs(starts[k] - start))
             window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
-            for form in candidates:
-                for b in window:
-                    sources.append(sentences[i])
-                    targets.append(engine.detokenize(tokens[:b] + form + tokens[b:]))
-                    owners.append((i, index, tokens[:b] + form))
-        if not owners:
-            return []
-        scores = engine.score(sources, targets)
-        best: dict[int, list[tuple[float, int, list[str]]]] = defaultdict(list)
-        for (i, index, prefix), score in zip(owners, scores):
-            best[i].append((score, index, prefix))
-        out = []
-        for i, scored in best.items():
-            for _, index, prefix in sorted(scored, key=lambda x: -x[0])[:FORCE_FORMS]:
-                out.append((i, index, prefix))
+            prefixes = [tokens[:b] + form for form in candidates for b in window]
+            if not prefixes:
+                continue
+            # One call per sentence: a batch of other sentences would change the
+            # scores in their last digits, and with them the choice.
+            targets = [engine.detokenize(tokens[:b] + form + tokens[b:]) for form in candidates for b in window]
+            scores = engine.score([sentences[i]] * len(targets), targets)
+            ranked = sorted(zip(scores, range(len(prefixes))), key=lambda x: (-round(x[0], 3), x[1]))
+            out += [(i, index, prefixes[k]) for _, k in ranked[:FORCE_FORMS]]
         return out
 
     def _candidates(self, plan: _Plan, need: _Need, state: _State, capitalise: bool,

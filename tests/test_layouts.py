@@ -285,9 +285,8 @@ def test_a_tokeniser_from_another_model_is_refused(built: dict[str, Path], tmp_p
 
 def test_pivot_through_english_enforces_on_the_leg_into_the_target(
         built: dict[str, Path], packages_dir: Path, glossary: Path, runner: CliRunner, tmp_path: Path) -> None:
-    from layouts import INTO_ENGLISH
-
     import polib
+    from layouts import INTO_ENGLISH
 
     from translate.catalog import ARGOS_HEADER
 

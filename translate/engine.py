@@ -263,7 +263,7 @@ class Engine:
             # The output may not run past the position encodings either.
             # CTranslate2 counts a forced prefix in the decoding length.
             longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
-            max_length = max(longest_prefix + 1, min(max_length, self._positions - 1))
+            max_length = max(longest_prefix + 1, min(max_length, self._positions))
             cap = self._positions - 1
             sources = [s[:cap] for s in sources]  # callers split long sentences first; never crash
         kwargs: dict[str, Any] = dict(

@@ -235,7 +235,8 @@ PIVOT = "en"  # Argos' packages nearly all go to or from English
 
 def route(from_code: str, to_code: str) -> list[InstalledPackage]:
     """The package for the pair, or two through English when no direct one is installed (as Argos does)."""
-    installed = {(p.from_code, p.to_code): p for p in installed_packages()}
+    inventory = scan()
+    installed = {(p.from_code, p.to_code): p for p in inventory.in_use}
     if (from_code, to_code) in installed:
         return [installed[(from_code, to_code)]]
     legs = [installed.get((from_code, PIVOT)), installed.get((PIVOT, to_code))]
@@ -247,7 +248,9 @@ def route(from_code: str, to_code: str) -> list[InstalledPackage]:
         missing = [f"termguard models install {a} {b}" for (a, b), leg
                    in zip(((from_code, PIVOT), (PIVOT, to_code)), legs, strict=True) if leg is None]
         hint += f", or through English: {' and '.join(missing)}"
-    raise MissingModel(f"no model installed for {from_code}->{to_code} (installed: {have}); install it with: {hint}")
+    damaged = "".join(f"; {d.path.name} is damaged ({d.reason})" for d in inventory.damaged[:3])
+    raise MissingModel(f"no model installed for {from_code}->{to_code} (installed: {have}{damaged}); "
+                       f"install it with: {hint}")
 
 
 def fetch_index(timeout: float = NETWORK_TIMEOUT) -> list[AvailablePackage]:
@@ -376,6 +379,7 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
 
 
 # Top folder names of real packages: "en_de" (1.0), "translate-en_tr-1_5" (argos-train, OPUS-MT).
+_VERSION = re.compile(r"\d+(?:\.\d+){0,3}(?:[-.+]?[A-Za-z0-9]+)?")
 _TOP_PAIR = re.compile(r"(?:translate-)?([A-Za-z]{2,3})_([A-Za-z]{2,3})(?=$|-)")
 
 
@@ -390,6 +394,9 @@ def verify_package(folder: Path, name: str, meta: dict[str, Any]) -> None:
     from translate.argos.tokenizers import SentencePieceTokenizer
 
     pair = f"{meta['from_code']}->{meta['to_code']}"
+    version = meta.get("package_version")
+    if version is not None and not (isinstance(version, (str, int, float)) and _VERSION.fullmatch(str(version))):
+        raise PackageMismatch(f"{name}: package_version {str(version)[:30]!r} in metadata.json is not a version")
     match = _TOP_PAIR.match(folder.name)
     if match and all(len(meta[k]) <= 3 for k in ("from_code", "to_code")) and \
             (match.group(1), match.group(2)) != (meta["from_code"], meta["to_code"]):

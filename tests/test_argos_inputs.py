@@ -346,3 +346,21 @@ def test_device_auto_and_cuda(test_model: Path, tmp_path: Path, runner: CliRunne
     result = runner.invoke(main, ["translate", str(doc), "--to", "qtc", "--no-catalog", "--no-glossary",
                                   "--device", "cuda"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_truncated_download_without_length_is_named(hostile: tuple[str, dict], packages_dir: Path,
+                                                      runner: CliRunner) -> None:
+    _, routes = hostile
+    routes["/index.json"] = ("plain", json.dumps([_entry()]).encode(), {})
+    routes["/pkg.argosmodel"] = ("plain", TEST_MODEL.read_bytes()[:200000], {})  # no Content-Length
+    line = _one_line(runner.invoke(main, ["models", "install", "en", "qtc"]))
+    assert "not a complete zip archive (200000 bytes arrived): truncated" in line
+    assert [p for p in packages_dir.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_damaged_entry_is_named_when_its_pair_is_asked_for(hostile: tuple[str, dict], packages_dir: Path,
+                                                             runner: CliRunner) -> None:
+    _, routes = hostile
+    routes["/index.json"] = ("plain", json.dumps([_entry(), _entry(to_code=None)]).encode(), {})
+    line = _one_line(runner.invoke(main, ["models", "install", "en", "de"]))
+    assert "has no model for en->de (1 damaged entries left out: index entry 2 left out: to_code is missing" in line

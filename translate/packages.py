@@ -506,10 +506,12 @@ def install_file(path: Path, expect: tuple[str, str] | None = None) -> InstallRe
 
 def install_from_index(from_code: str, to_code: str, progress: Progress | None = None) -> InstallResult:
     """Download the pair's package from the index and install it, checking it is that pair."""
-    available = [p for p in fetch_index() if p.from_code == from_code and p.to_code == to_code]
+    index = read_index()
+    available = [p for p in index.packages if p.from_code == from_code and p.to_code == to_code]
     if not available:
+        skipped = f" ({len(index.problems)} damaged entries left out: {index.problems[0]})" if index.problems else ""
         raise MissingModel(
-            f"the package index has no model for {from_code}->{to_code}; "
+            f"the package index has no model for {from_code}->{to_code}{skipped}; "
             "see the pairs it has with: termguard models available"
         )
     best = max(available, key=lambda p: version_key(p.version))
@@ -521,8 +523,8 @@ def install_from_index(from_code: str, to_code: str, progress: Progress | None =
             # A downloaded file that is no package: the server's fault, not the user's input.
             message = str(exc)
             if not zipfile.is_zipfile(file):
-                message = (f"the file served for {from_code}->{to_code} by {_short(best.links[0])} "
-                           f"is not a zip archive ({file.stat().st_size} bytes); damaged or not a package")
+                message = (f"the file served for {from_code}->{to_code} is not a complete zip archive "
+                           f"({file.stat().st_size} bytes arrived): truncated, damaged or not a package")
             raise ModelError(message) from None
 
 

@@ -259,7 +259,7 @@ def test_metadata_claiming_another_pair_than_its_folder_is_refused(built: dict[s
             data = src.read(info)
             if info.filename.endswith("metadata.json"):
                 meta = json.loads(data)
-                meta["to_code"], meta["package_version"] = "de", "EVIL"
+                meta["to_code"], meta["package_version"] = "de", "2.0"
                 data = json.dumps(meta).encode()
             dst.writestr(info.filename, data)
     result = runner.invoke(main, ["models", "install-file", str(forged)])

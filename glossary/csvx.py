@@ -33,6 +33,7 @@ from typing import Literal
 
 from glossary.changes import Change, ChangeList, ExchangeError, ExchangeInvalid
 from glossary.errors import Problem, UnknownLocale
+from glossary.exchange.limits import neutralise_cell
 from glossary.locales import language_of, normalize_locale
 from glossary.model import Glossary, Status
 
@@ -114,7 +115,9 @@ def export_csv(glossary: Glossary, locale: str, *, shape: Shape = "deepl", sourc
     writer = csv.writer(stream, lineterminator="\n")
     if shape == "amazon":
         writer.writerow([amazon_code(source), amazon_code(target)])
-    writer.writerows(rows_for(glossary, target))
+    # The loader refuses formula-like terms; neutralising here as well keeps a
+    # glossary built in memory (an import) just as safe to open.
+    writer.writerows([neutralise_cell(a), neutralise_cell(b)] for a, b in rows_for(glossary, target))
     return stream.getvalue()
 
 

@@ -81,15 +81,34 @@ class Problem:
         return f"{text} ({self.hint})" if self.hint else text
 
 
-class GlossaryInvalid(GlossaryError):
-    """A glossary file failed validation; `problems` lists every problem found."""
+SHOWN_PROBLEMS = 5
+
+
+class GlossaryInvalid(GlossaryError, BadInputError):
+    """A glossary file failed validation; `problems` lists every problem found.
+
+    Every command reports it the same way (`str(error)`, exit 2): one line for
+    a file that cannot be read at all, else a head line and the first few
+    problems with how many more there are.
+    """
+
+    exit_code = 2
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
-        count = len(self.problems)
-        path = self.problems[0].path if self.problems else "glossary"
-        head = f"{path}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__(self.summary())
+
+    def summary(self, shown: int = SHOWN_PROBLEMS) -> str:
+        problems = self.problems
+        if len(problems) == 1 and problems[0].line is None:
+            return str(problems[0])  # missing, a folder, unreadable: no count to give
+        count = len(problems)
+        path = problems[0].path if problems else "glossary"
+        lines = [f"{path}: invalid glossary, {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  {p}" for p in problems[:shown]]
+        if count > shown:
+            lines.append(f"  ... and {count - shown} more (termguard glossary lint --glossary {path} lists them all)")
+        return "\n".join(lines)
 
 
 class UnknownLocale(GlossaryError):

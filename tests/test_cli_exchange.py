@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from glossary import load_glossary
 from glossary.po_exchange import export_po, po_path, write_po
 from translate.cli_exchange import exchange_commands
+from translate.cli_review import review_commands
 
 DATA = Path(__file__).resolve().parent / "data" / "exchange"
 FIXTURE = DATA / "glossary.yaml"
@@ -23,7 +24,7 @@ def group() -> None:
     """Test group."""
 
 
-for _command in exchange_commands:
+for _command in [*exchange_commands, *review_commands]:
     group.add_command(_command)
 
 
@@ -88,7 +89,8 @@ def test_tbx_import_applies_in_place(runner: CliRunner, yaml_copy: Path, tmp_pat
     tbx = tmp_path / "desk.tbx"
     run(runner, "export", "--format", "tbx", "--glossary", str(yaml_copy), "-o", str(tbx))
     tbx.write_text(tbx.read_text(encoding="utf-8").replace(">review<", ">enforce<"), encoding="utf-8")
-    result = run(runner, "import", str(tbx), "--format", "tbx", "--glossary", str(yaml_copy), "--apply")
+    result = run(runner, "import", str(tbx), "--format", "tbx", "--glossary", str(yaml_copy), "--apply",
+                 "--by", "ana", "--reason", "desk TBX")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "2020-war: policy: 'review' -> 'enforce'"
     assert "# the region" in yaml_copy.read_text(encoding="utf-8")
@@ -112,10 +114,23 @@ def test_csv_import_prints_and_applies(runner: CliRunner, yaml_copy: Path, tmp_p
     assert result.stdout.splitlines() == [
         "karabakh [de]: preferred rendering: 'Karabach' -> 'Bergkarabach' ('Karabach' becomes admitted)"]
     assert yaml_copy.read_bytes() == before
+    # --apply alone records a proposal for an editor; the glossary is unchanged.
     result = run(runner, *args, "--apply")
     assert result.exit_code == 0, result.output
+    assert "P1 proposed: 1 change(s)" in result.stderr
+    assert f"termguard glossary approve P1 --glossary {yaml_copy}" in result.stderr
+    assert yaml_copy.read_bytes() == before
+    result = run(runner, "approve", "P1", "--glossary", str(yaml_copy), "--by", "ed", "--reason", "ok")
+    assert result.exit_code == 0, result.output
     assert load_glossary(yaml_copy).preferred("karabakh", "de").text == "Bergkarabach"  # type: ignore[union-attr]
-    assert "applied 1 change(s)" in result.stderr
+    # With --by and --reason an import is approved at once.
+    csv_file.write_text("Karabakh,Karabach\n", encoding="utf-8")
+    result = run(runner, *args, "--apply", "--by", "ana", "--reason", "back")
+    assert result.exit_code == 0, result.output
+    assert "applied 1 change(s)" in result.stderr and "as P2, approved by ana" in result.stderr
+    assert load_glossary(yaml_copy).preferred("karabakh", "de").text == "Karabach"  # type: ignore[union-attr]
+    history = run(runner, "history", "karabakh", "--glossary", str(yaml_copy), "--json")
+    assert [e["event"] for e in json.loads(history.stdout)] == ["proposed", "approved", "proposed", "approved"]
 
 
 def test_po_export_default_path_and_import_json(

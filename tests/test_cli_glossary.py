@@ -118,6 +118,11 @@ def test_check_violations_json(runner: CliRunner, cli: click.Group, tmp_path: Pa
             "note": "Standard exonym in each locale.",
             "quoted": False,
             "hint": "the translation needs Азербайджан (inflected forms count)",
+            "occurrence": 2,
+            "source_span": [23, 33],
+            "found_span": None,
+            "waived": None,
+            "outcome": "unresolved",
         }
     ]
 

@@ -200,7 +200,9 @@ def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(tmp_path: Path, pac
     doc = tmp_path / "long.txt"
     doc.write_text("\n".join(sentences()) + "\n", encoding="utf-8")  # 300 paragraphs: seconds of decoding
     catalogs = tmp_path / "locales"
-    lock = catalog_path(catalogs, "qtc", "long").with_name("long.po.lock")
+    from glossary.files import lock_path
+
+    lock = lock_path(catalog_path(catalogs, "qtc", "long"))
     child = spawn(["translate", str(doc), "--to", "qtc", "--glossary", str(QTC_GLOSSARY),
                    "--catalog-dir", str(catalogs), "-o", str(tmp_path / "out" / "long.qtc.txt")], env, tmp_path)
     # The lock file appears when the catalog session opens, right before decoding.

@@ -24,6 +24,7 @@ Conventions (see docs/design.md, "Catalog conventions"):
 from __future__ import annotations
 
 import codecs
+import copy
 import difflib
 import hashlib
 import re
@@ -81,7 +82,10 @@ _NO_WRAP = 0
 _MARK_RE = re.compile(
     re.escape(MACHINE_MARK) + r";glossary=sha256:(?P<digest>[^;\s]+);msgstr=(?P<hash>[0-9a-f]{16})$"
 )
-_SOURCE_RE = re.compile(r"^(?P<name>.+); lines=(?P<lines>\d+); trailing-newline=(?P<trail>yes|no)$")
+_SOURCE_RE = re.compile(r"^(?P<name>.+); lines=(?P<lines>\d{1,18}); trailing-newline=(?P<trail>yes|no)$")
+# Blank lines after the last paragraph a rebuilt document may have; a header
+# claiming more was tampered with (it would make `render` allocate them all).
+MAX_TRAILING_BLANK_LINES = 10_000
 
 
 # --------------------------------------------------------------------------- errors
@@ -348,6 +352,7 @@ def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
                 f"duplicate message definition (first at line {seen[key]})",
             )
         seen[key] = entry.linenum or 0
+    _read_previous(text, po)
     po.wrapwidth = _NO_WRAP
     po.encoding = "utf-8"
     return po
@@ -366,8 +371,63 @@ def load_catalog(path: Path | str) -> polib.POFile:
     return _parse_bytes(path, _read_bytes(path))
 
 
+def _read_previous(text: str, po: polib.POFile) -> None:
+    """Give obsolete entries the ``#~|`` previous fields polib skips when reading.
+
+    The k-th ``#~ msgid`` line of the file starts the k-th obsolete entry; the
+    ``#~|`` lines before it are its previous msgctxt / msgid / msgid_plural.
+    """
+    obsolete = iter([e for e in po if e.obsolete])
+    pending: dict[str, str] = {}
+    current: str | None = None
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.startswith("#~|"):
+            rest = line[3:].strip()
+            keyword, _, value = rest.partition(" ")
+            if keyword in _PREVIOUS_FIELDS and value.strip().startswith('"'):
+                current = keyword
+                pending[current] = polib.unescape(value.strip()[1:-1])
+            elif rest.startswith('"') and current is not None:
+                pending[current] += polib.unescape(rest[1:-1])
+            continue
+        if line.startswith("#~") and line[2:].strip().split(" ", 1)[0] == "msgid":
+            entry = next(obsolete, None)
+            if entry is None:
+                return
+            for keyword, value in pending.items():
+                setattr(entry, _PREVIOUS_FIELDS[keyword], value)
+        if line:
+            pending, current = {}, None
+
+
+_PREVIOUS_FIELDS = {
+    "msgctxt": "previous_msgctxt",
+    "msgid": "previous_msgid",
+    "msgid_plural": "previous_msgid_plural",
+}
+
+
+def _obsolete_text(entry: polib.POEntry, wrapwidth: int) -> str:
+    """An obsolete entry with its extracted comments, which polib leaves out.
+
+    msgfmt, polib and Babel all read ``#.`` lines above a ``#~`` entry; keeping
+    them keeps the machine mark of an entry that may come back.
+    """
+    text: str = entry.__unicode__(wrapwidth)
+    if not entry.comment:
+        return text
+    lines = text.split("\n")
+    after_tcomment = len(entry.tcomment.split("\n")) if entry.tcomment else 0
+    extracted = [f"#. {line}" for line in entry.comment.split("\n")]
+    return "\n".join(lines[:after_tcomment] + extracted + lines[after_tcomment:])
+
+
 def _serialize(po: polib.POFile) -> bytes:
-    text = str(po)
+    active = copy.copy(po)
+    active[:] = [e for e in po if not e.obsolete]
+    parts = [str(active)] + [_obsolete_text(e, po.wrapwidth) for e in po if e.obsolete]
+    text = "\n".join(parts)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
@@ -423,10 +483,16 @@ def _is_ours(entry: polib.POEntry) -> bool:
     return entry.msgctxt is None and not entry.msgid_plural and entry.msgid != ""
 
 
+# Every character `str.splitlines` breaks on: a msgstr holding one would add a
+# line to the rebuilt document in some reader.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+LINE_BREAK_NOTE = "the translation holds a line break; one paragraph is one line of the document"
+
+
 def _clean_machine_text(text: str) -> str:
     # One paragraph is one line of the rebuilt document, and msgfmt --check
     # rejects a msgstr that starts/ends with a newline its msgid lacks.
-    return re.sub(r"[\r\n]+", " ", text)
+    return re.sub(_LINE_BREAK.pattern + "+", " ", text)
 
 
 # --------------------------------------------------------------------------- update session
@@ -576,7 +642,9 @@ class CatalogUpdate:
         candidates = [e for e in self.po if not e.obsolete and _is_ours(e) and e.msgid not in exact]
         fuzzy = self._fuzzy_match(unmatched, candidates, lines)
         used = {id(e) for e in exact.values()} | {id(e) for e in fuzzy.values()}
-        removed = [e for e in self.po if not e.obsolete and id(e) not in used]
+        # Entries with a context or plural forms belong to whoever wrote them:
+        # never ours to obsolete.
+        removed = [e for e in self.po if not e.obsolete and _is_ours(e) and id(e) not in used]
         return _Plan(order, lines, exact, revived, fuzzy, removed)
 
     @staticmethod
@@ -722,19 +790,22 @@ class CatalogUpdate:
             entry.occurrences = occurrences
             active.append(entry)
         active.sort(key=lambda e: int(e.occurrences[0][1]))
+        for entry in active:
+            if _is_human(entry) and _LINE_BREAK.search(entry.msgstr):
+                # Never rewritten: flagged, and rendered from the source.
+                self._mark(entry, LINE_BREAK_NOTE)
 
         revived = {id(e) for e in plan.revived.values()}
         obsolete = [e for e in po if e.obsolete and id(e) not in revived]
         for entry in plan.removed:
-            # What a #~ entry can hold and read back: polib drops #., #: and #~|.
+            # The machine mark and glossary comments stay (written by
+            # `_serialize`, read back by `_read_previous`): an entry that comes
+            # back must still be known as machine output.
             entry.obsolete = True
             entry.occurrences = []
-            entry.comment = ""
-            entry.previous_msgid = None
-            entry.previous_msgctxt = None
-            entry.previous_msgid_plural = None
             obsolete.append(entry)
-        po[:] = active + obsolete
+        kept = [e for e in po if not e.obsolete and not _is_ours(e)]
+        po[:] = active + kept + obsolete
 
         po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
         trailing = "yes" if document.trailing_newline else "no"
@@ -913,12 +984,27 @@ def render_document(path: Path | str, fuzzy: bool = True) -> tuple[str, int]:
     po = load_catalog(path)
     layout = _layout(path, po)
     ref = _reference_name(layout.name)
+    highest = max(
+        (int(line) for entry in po if not entry.obsolete and _is_ours(entry)
+         for file, line in entry.occurrences if file == ref and str(line).isdigit()),
+        default=0,
+    )
+    if highest > layout.lines:
+        raise CatalogLayoutError(
+            f"{path}: reference {ref}:{highest} is outside the {layout.lines}-line source"
+        )
+    if layout.lines > highest + MAX_TRAILING_BLANK_LINES:
+        raise CatalogLayoutError(
+            f"{path}: the {SOURCE_HEADER} header says lines={layout.lines}, but the last paragraph "
+            f"is on line {highest}; the header was changed by hand: run the translation again"
+        )
     lines = [""] * layout.lines
     fallbacks = 0
     for entry in po:
         if entry.obsolete or not _is_ours(entry):
             continue
-        usable = bool(entry.msgstr) and (fuzzy or not _is_fuzzy(entry))
+        usable = (bool(entry.msgstr) and (fuzzy or not _is_fuzzy(entry))
+                  and not _LINE_BREAK.search(entry.msgstr))
         for file, line in entry.occurrences:
             if file != ref or not str(line).isdigit():
                 continue

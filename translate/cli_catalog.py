@@ -23,7 +23,7 @@ from translate.catalog import (
 )
 
 DEFAULT_CATALOG_DIR = "locales"
-_STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations")
+_STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations", "waived")
 
 _catalog_dir_option = click.option(
     "--catalog-dir",
@@ -72,19 +72,52 @@ def catalog_group() -> None:
     """Inspect, compile and render the per-locale gettext catalogs."""
 
 
+def _load_glossary(glossary_path: Path | None) -> Any:
+    from glossary import GlossaryError, load_glossary
+
+    try:
+        return load_glossary(glossary_path)
+    except GlossaryError as error:
+        # GlossaryInvalid lists one problem per line; keep the message on one line.
+        parts = [part.strip() for part in str(error).splitlines() if part.strip()]
+        raise click.ClickException("; ".join(parts[:3]) + ("; ..." if len(parts) > 3 else "")) from None
+
+
+def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
+    """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
+    from glossary.judge import Judge
+
+    from translate.catalogs.judging import judge_catalog
+
+    if _normalize_locale(locale) not in glossary.locales:
+        return None
+    return judge_catalog(str(path), Judge(glossary, _normalize_locale(locale)))
+
+
 @catalog_group.command("status")
 @_catalog_dir_option
+@click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Glossary YAML the violations are judged with (default: the curated one).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(catalog_dir: Path, as_json: bool) -> None:
-    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog."""
+def status(catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
+    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog.
+
+    Violations are the judge's unresolved occurrences in the whole catalog (the
+    same as `catalog check` and `report`); "-" when the glossary has no
+    renderings for the catalog's locale.
+    """
+    glossary = _load_glossary(glossary_path)
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for locale, domain, path in _catalogs(catalog_dir):
         try:
             stats = catalog_stats(path)
-        except CatalogError as error:
-            errors.append(str(error))
+            judged = _judged(path, glossary, locale)
+        except (CatalogError, click.UsageError) as error:
+            errors.append(str(error.message if isinstance(error, click.UsageError) else error))
             continue
+        stats["violations"] = None if judged is None else sum(1 for _line, v in judged if v.is_error)
+        stats["waived"] = None if judged is None else sum(1 for _line, v in judged if v.waived)
         rows.append({"locale": locale, "language": _display_name(locale), "domain": domain,
                      "path": str(path), **stats})
     if as_json:
@@ -93,7 +126,7 @@ def status(catalog_dir: Path, as_json: bool) -> None:
         click.echo(f"no catalogs in {catalog_dir}")
     elif rows:  # a table with no row would only bury the error lines below
         header = ("locale", "language", "domain", *_STAT_KEYS)
-        table = [header] + [tuple(str(r[k]) for k in header) for r in rows]
+        table = [header] + [tuple("-" if r[k] is None else str(r[k]) for k in header) for r in rows]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         for row in table:
             click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -158,9 +191,14 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
 @_catalog_dir_option
 @click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Glossary YAML file (default: the curated one).")
-def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> None:
-    """Check reviewed translations in the catalogs against the glossary; exit 1 on violations."""
-    from glossary import GlossaryError, check_document, load_glossary
+@click.option("--json", "as_json", is_flag=True, help="Print every verdict as JSON records.")
+def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
+    """Judge every catalog as one document against the glossary; exit 1 on violations.
+
+    Reviewed and machine entries alike (the whole output a render would
+    publish); each finding says which. Waived findings are shown, not counted.
+    """
+    from translate.catalogs.judging import entry_state
 
     if locale is not None:
         locale = _normalize_locale(locale)
@@ -168,37 +206,40 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> 
     if not catalogs:
         where = f" for locale {locale!r}" if locale else ""
         raise click.UsageError(f"no catalogs{where} in {catalog_dir}")
-    try:
-        glossary = load_glossary(glossary_path)
-    except GlossaryError as error:
-        # GlossaryInvalid lists one problem per line; keep the message on one line.
-        parts = [part.strip() for part in str(error).splitlines() if part.strip()]
-        raise click.ClickException("; ".join(parts[:3]) + ("; ..." if len(parts) > 3 else "")) from None
+    glossary = _load_glossary(glossary_path)
     errors = 0
+    records: list[dict[str, Any]] = []
     for cat_locale, _domain, path in catalogs:
         try:
-            entries = [e for e in load_catalog(path) if not e.obsolete and entry_is_reviewed(e)]
+            judged = _judged(path, glossary, cat_locale)
         except CatalogError as error:
             raise click.ClickException(str(error)) from None
-        sources = [e.msgid for e in entries]
-        targets = [e.msgstr for e in entries]
-        try:
-            violations = check_document(sources, targets, glossary, cat_locale)
-        except GlossaryError as error:
+        if judged is None:
+            message = f"the glossary has no locale {_normalize_locale(cat_locale)!r}"
             if locale is not None:
-                raise click.ClickException(f"{path}: {error}") from None
-            click.echo(f"{path}: skipped: {error}", err=True)
+                raise click.ClickException(f"{path}: {message}")
+            click.echo(f"{path}: skipped: {message}", err=True)
             continue
-        for violation in violations:
-            entry = entries[violation.paragraph - 1]
+        for line, verdict in judged:
+            entry = line.entry
+            if as_json:
+                records.append({"catalog": str(path), "locale": cat_locale, "line": entry.linenum,
+                                "state": entry_state(entry), **verdict.to_dict()})
+            errors += verdict.is_error
+            if as_json or verdict.kind in ("ok", "quoted"):
+                continue
             where = f"{path}:{entry.linenum}" if entry.linenum else str(path)
-            ref = f" ({entry.occurrences[0][0]}:{entry.occurrences[0][1]})" if entry.occurrences else ""
-            found = f" found {violation.found!r}" if violation.found else ""
-            expected = f", expected {' / '.join(violation.expected)}" if violation.expected else ""
-            click.echo(f"{where}{ref}: {violation.kind} [{violation.concept}]{found}{expected}")
-            if getattr(violation, "is_error", True):
-                errors += 1
+            ref = f" ({entry.occurrences[0][0]}:{line.number})" if entry.occurrences else ""
+            source = f" source {verdict.source!r};" if verdict.source else ""
+            found = f" found {verdict.found!r}" if verdict.found else ""
+            expected = f", expected {' / '.join(verdict.expected)}" if verdict.expected else ""
+            waived = f" (waived by {verdict.waived})" if verdict.waived else ""
+            click.echo(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
+                       f" [{entry_state(entry)}]{waived}")
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if errors:
         plural = "" if errors == 1 else "s"
-        raise click.ClickException(f"{errors} glossary violation{plural} in reviewed translations")
-    click.echo("no glossary violations in reviewed translations")
+        raise click.ClickException(f"{errors} glossary violation{plural} in the catalogs")
+    if not as_json:
+        click.echo("no glossary violations in the catalogs")

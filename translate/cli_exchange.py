@@ -195,27 +195,36 @@ def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Pa
 @click.option("--shape", type=click.Choice(SHAPES), default="deepl", show_default=True, help="CSV shape.")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to compare with and edit (default: the curated glossary).")
-@click.option("--apply", "apply_", is_flag=True, help="Make the changes (default: only list them).")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Record the changes as a proposal; with --by and --reason, approve it at once.")
+@click.option("--by", default=None, metavar="NAME", help="With --apply: who approves the import now.")
+@click.option("--reason", default=None, help="With --apply: why (recorded in the history).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: write the imported glossary to this new YAML file instead of editing --glossary.")
 @click.option("--history-out", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: with --apply, write the history records found in FILE as JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossary_path: Path | None,
-                   apply_: bool, output: Path | None, history_out: Path | None, as_json: bool) -> None:
-    """List the changes FILE would make to the glossary; make them with --apply.
+                   apply_: bool, by: str | None, reason: str | None, output: Path | None,
+                   history_out: Path | None, as_json: bool) -> None:
+    """List the changes FILE would make to the glossary; propose them with --apply.
 
     One line per change. A changed PO msgstr or CSV target proposes a new
     preferred rendering (the old one becomes admitted). Any problem in FILE
-    is reported, one line each, and nothing is written.
+    is reported, one line each, and nothing is written. `--apply` records
+    the changes as one proposal for an editor to approve; with `--by` and
+    `--reason` it is approved at once. Either way it is in the history.
 
     \b
     Examples:
       termguard glossary import locales/de/LC_MESSAGES/glossary.po --format po
       termguard glossary import en-de.csv --format csv --locale de --apply
+      termguard glossary import en-de.csv --format csv --locale de --apply --by ana --reason "desk list"
       termguard glossary import desk.tbx --format tbx -o glossary.yaml --apply
     """
-    from glossary.changes import ApplyConflict, ExchangeError, apply_changes
+    from glossary.changes import ApplyConflict, ExchangeError
+    from glossary.proposals import ProposalInvalid
+    from glossary.yaml_edit import ReviewFileError
     from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
     from glossary.load import default_glossary_path
 
@@ -282,15 +291,29 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             _write(output, dump_glossary(imported))
             _note(f"wrote {output} ({len(imported.concepts)} concepts)")
         elif changes:
+            from glossary.proposals import GlossaryReview
+
+            review = GlossaryReview(target)
+            at_once = by is not None and bool((reason or "").strip())
             try:
-                apply_changes(target, changes)
-            except GlossaryInvalid as error:
+                proposal, _plan = review.propose_edits(
+                    list(changes), reason or f"import of {file.name}", by=by, source=str(file),
+                    approve_reason=reason if at_once else None,
+                )
+            except ProposalInvalid as error:
                 # The edited glossary would not validate: the input asks for
                 # something the format forbids.
+                if error.problems:
+                    _bad_input(GlossaryInvalid(error.problems))
                 _bad_input(error)
             except (ApplyConflict, ExchangeError) as error:
                 _failure(error)
-            _note(f"applied {len(changes)} change(s) to {target}")
+            if at_once:
+                _note(f"applied {len(changes)} change(s) to {target} as {proposal.id}, approved by {proposal.decided_by}")
+            else:
+                glossary_hint = f" --glossary {glossary_path}" if glossary_path is not None else ""
+                _note(f"{proposal.id} proposed: {len(changes)} change(s) to {target}; approve it with "
+                      f"termguard glossary approve {proposal.id}{glossary_hint} --by NAME --reason TEXT")
         else:
             _note("no changes")
         if history_out is not None:
@@ -298,7 +321,8 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             _note(f"wrote {history_out} ({len(history)} history records)")
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
-    except ApplyConflict as error:
+    except (ApplyConflict, ReviewFileError) as error:
+        # The glossary changed meanwhile, or a file could not be written: a failure.
         _failure(error)
     except (GlossaryError, UnknownLocale) as error:
         # ExchangeInvalid / GlossaryInvalid list their problems; a plain

@@ -31,7 +31,7 @@ from glossary.proposals import (
     ReviewInputError,
 )
 from glossary.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
-from glossary.yaml_edit import RenderingChange
+from glossary.edit.records import RenderingChange
 from translate.errors import TermguardError
 
 __all__ = ["review_commands"]
@@ -103,6 +103,9 @@ def _changes(changes: tuple[RenderingChange, ...] | list[RenderingChange]) -> No
 
 
 def _proposal_line(proposal: Proposal) -> str:
+    if proposal.edits:
+        return (f"{proposal.id} [{proposal.state}] import from {proposal.source or '?'}: "
+                f"{len(proposal.edits)} change(s) — by {proposal.by}, {proposal.when}")
     forms = f" (forms: {', '.join(proposal.forms)})" if proposal.forms else ""
     return (
         f"{proposal.id} [{proposal.state}] {proposal.concept}/{proposal.locale}: "
@@ -157,6 +160,9 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
     click.echo(f"{proposal.id} approved by {proposal.decided_by} at {proposal.decided_when}; "
                f"{review.glossary_path} now says:")
     _changes(event.changes)
+    for edit in event.edits:
+        if edit.get("field") != "renderings":  # those are the lines above, one per rendering
+            click.echo(f"  {edit.get('description', '')}")
 
 
 @click.command("reject")
@@ -194,6 +200,9 @@ def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool)
         return
     for proposal in found:
         click.echo(_proposal_line(proposal))
+        if proposal.edits:
+            for line in proposal.changes:
+                click.echo(f"    {line}")
         click.echo(f"    why: {proposal.reason}")
         if proposal.decided_by:
             click.echo(f"    {proposal.state} by {proposal.decided_by}, {proposal.decided_when}"

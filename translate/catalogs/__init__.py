@@ -1,0 +1,1 @@
+"""Catalog code: reading catalogs as documents for the judge."""

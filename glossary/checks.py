@@ -39,9 +39,14 @@ __all__ = [
 class DocumentUnreadable(GlossaryError):
     """A document to check cannot be read as UTF-8 text."""
 
+    exit_code = 2  # bad input
+
 
 # One record type for every finding: the judge's verdict.
 Violation = Verdict
+
+
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
 def read_document(path: str | Path) -> list[str]:
@@ -50,11 +55,13 @@ def read_document(path: str | Path) -> list[str]:
     Trailing blank lines are dropped, so a final newline in one file and not
     in the other does not change the line count.
     """
+    from glossary.files import FileInputError, read_bytes
+
     file = Path(path)
     try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise DocumentUnreadable(f"cannot read {file}: {error.strerror or error}") from None
+        data = read_bytes(file, limit=MAX_DOCUMENT_BYTES, what="text file")  # bounded: /dev/zero, FIFOs
+    except FileInputError as error:
+        raise DocumentUnreadable(str(error)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -6,7 +6,7 @@ codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class TermguardError(Exception):
@@ -88,8 +88,8 @@ class GlossaryInvalid(GlossaryError, BadInputError):
     """A glossary file failed validation; `problems` lists every problem found.
 
     Every command reports it the same way (`str(error)`, exit 2): one line for
-    a file that cannot be read at all, else a head line and the first few
-    problems with how many more there are.
+    one problem, else a head line and the first few problems with how many
+    more there are.
     """
 
     exit_code = 2
@@ -100,8 +100,12 @@ class GlossaryInvalid(GlossaryError, BadInputError):
 
     def summary(self, shown: int = SHOWN_PROBLEMS) -> str:
         problems = self.problems
-        if len(problems) == 1 and problems[0].line is None:
-            return str(problems[0])  # missing, a folder, unreadable: no count to give
+        if len(problems) == 1:
+            # One problem is one line, with its file and line.
+            problem = problems[0]
+            if problem.line is None:  # missing, a folder, unreadable: not a matter of content
+                return str(problem)
+            return str(replace(problem, message=f"invalid glossary: {problem.message}"))
         count = len(problems)
         path = problems[0].path if problems else "glossary"
         lines = [f"{path}: invalid glossary, {count} problem{'s' if count != 1 else ''}"]
@@ -114,13 +118,19 @@ class GlossaryInvalid(GlossaryError, BadInputError):
 class UnknownLocale(GlossaryError):
     """A locale identifier that Babel (and the test language `qtc`) do not know."""
 
+    exit_code = 2
+
 
 class UnknownConcept(GlossaryError):
     """A concept id that the glossary does not define."""
 
+    exit_code = 2
+
 
 class LineCountMismatch(GlossaryError):
     """A translation does not have one line per line of its source."""
+
+    exit_code = 2
 
     def __init__(self, source_lines: int, target_lines: int) -> None:
         self.source_lines = source_lines

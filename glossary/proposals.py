@@ -87,6 +87,8 @@ _HEADER = (
 class ReviewInputError(GlossaryError):
     """A request the workflow cannot act on as given (bad status, id, missing reason...)."""
 
+    exit_code = 2  # bad input
+
 
 class InvalidStatus(ReviewInputError):
     """A status that is not one of the TBX statuses."""

@@ -38,7 +38,6 @@ reported together, each with its line; nothing is returned on any problem.
 from __future__ import annotations
 
 import hashlib
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from datetime import datetime

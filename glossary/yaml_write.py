@@ -109,8 +109,8 @@ def new_yaml() -> YAML:
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file (text as UTF-8) through glossary.files; raises OSError (FileWriteError)."""
-    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    """Write a file (text as UTF-8) through glossary.files, creating its folder; raises OSError (FileWriteError)."""
+    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data, parents=True)
 
 
 _CONCEPT_START = re.compile(r"^  - id: ", re.MULTILINE)

@@ -139,7 +139,7 @@ def error_lines(result: Result) -> list[str]:
     """What went wrong: Click's usage/hint lines and lint's closing count left out."""
     return [line for line in result.output.splitlines()
             if line.strip() and not line.startswith(("Usage:", "Try '"))
-            and not re.match(r"Error: \d+ problems? in ", line)]
+            and not re.match(r"Error: .*: invalid glossary, \d+ problems?$", line)]
 
 
 def _run(runner: CliRunner, case: Case, source: Path, work: Path) -> tuple[Result, Path]:

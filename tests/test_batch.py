@@ -189,3 +189,20 @@ def test_endless_and_silent_inputs_are_bounded(coll: Path) -> None:
     code, out, err = run("translate", "in.fifo", "--to", "qtc", "--no-glossary", "--no-catalog")
     writer.join(30)
     assert code == 0 and out.strip(), err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "/dev/zero", "/dev/zero", "--locale", "de"],
+        ["glossary", "check", "/dev/zero"],
+        ["glossary", "lint", "--glossary", "/dev/zero"],
+        ["glossary", "show", "--glossary", "/dev/zero"],
+        ["glossary", "import", "/dev/zero", "--format", "po"],
+    ],
+    ids=["check", "glossary-check", "lint", "show", "import"],
+)
+def test_endless_inputs_to_every_reader_are_one_line(tmp_path: Path, args: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "/dev/zero" in err and "endless" in err

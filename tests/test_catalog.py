@@ -20,7 +20,6 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from translate import atomic
 from translate.catalog import (
     MACHINE_MARK,
     UNRESOLVED_FLAG,

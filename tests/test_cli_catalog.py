@@ -213,7 +213,7 @@ def test_check_passes_once_the_editor_fixed_it(runner: CliRunner, root: Path) ->
     ("args", "code"),
     [
         (["--locale", "qtc"], 1),
-        (["--glossary", str(DATA / "missing-glossary.yaml")], 1),
+        (["--glossary", str(DATA / "missing-glossary.yaml")], 2),
         (["--locale", "fr"], 2),
     ],
     ids=["locale-not-in-glossary", "missing-glossary-file", "no-catalog-for-locale"],

@@ -199,9 +199,10 @@ def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(tmp_path: Path, pac
     doc = tmp_path / "long.txt"
     doc.write_text("\n".join(sentences()) + "\n", encoding="utf-8")  # 300 paragraphs: seconds of decoding
     catalogs = tmp_path / "locales"
-    from glossary.files import lock_path
+    from glossary.files import locks
 
-    lock = lock_path(catalog_path(catalogs, "qtc", "long"))
+    # The lock file lives in the child's cache folder, named by the catalog's path.
+    lock = Path(env["XDG_CACHE_HOME"]) / "termguard" / "locks" / locks.lock_path(catalog_path(catalogs, "qtc", "long")).name
     child = spawn(["translate", str(doc), "--to", "qtc", "--glossary", str(QTC_GLOSSARY),
                    "--catalog-dir", str(catalogs), "-o", str(tmp_path / "out" / "long.qtc.txt")], env, tmp_path)
     # The lock file appears when the catalog session opens, right before decoding.
@@ -321,11 +322,10 @@ def test_injected_write_errors_through_the_cli(runner: CliRunner, test_model: Pa
 
     from glossary.files import writing
 
-    # Every write goes through the one file layer: the failure is injected there.
-    if name == "mkstemp":
+    if target == "tempfile":  # the temporary file cannot be created
         monkeypatch.setattr(writing, "_write_temp", fail)
     else:
-        monkeypatch.setattr(getattr(writing, target), name, fail)
+        monkeypatch.setattr(writing.os, name, fail)
     result = _translate(runner, _one_doc(tmp_path / "b", 1), catalogs, tmp_path / "out1.txt")
     monkeypatch.undo()
     assert result.exit_code == 1, result.output

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_exchange import glossaries
 
 from glossary import SourceMatcher, TargetMatcher, load_glossary
 from glossary.csvx import export_csv, import_csv
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 from glossary.po_exchange import export_po, import_po, write_po
-from test_exchange import glossaries
 from translate.catalog import CatalogUpdate, HeaderInfo, catalog_path, load_catalog, render_document
 from translate.document import MachineTranslation, SourceDocument
 from translate.segment import join_sentences, split_sentences

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from glossary.files.reading import display_name
 from translate.document import SourceDocument
-from translate.engine import DecodeOptions, Engine
+from translate.engine import Chain, DecodeOptions, Engine
 from translate.errors import InputError, OutputCollision, TermguardError
 from translate.job import LocaleRun, run_locale
 from translate.reading import STDIN, read_text
@@ -40,7 +40,7 @@ class Target:
     """One locale: its loaded-once engine and enforcer."""
 
     locale: str
-    engine: Engine
+    engine: Engine | Chain  # a Chain translates through English
     argos_package: str
     enforcer: Enforcer | None
 

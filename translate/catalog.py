@@ -124,6 +124,8 @@ class CatalogLockTimeout(CatalogError):
 class CatalogEntryNotFound(CatalogError, KeyError):
     """No active entry has this msgid."""
 
+    exit_code = 2  # bad input
+
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
 

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import click
 
 from translate import __version__
+from translate.cli_errors import EXIT_INTERRUPTED, Group  # noqa: F401 - EXIT_INTERRUPTED is re-exported
 from translate.errors import MissingModel, PackageFileError, TermguardError
 
 
@@ -60,43 +61,19 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
-
-
-class _TermguardGroup(click.Group):
-    """The top-level group: the one place errors become messages and exit codes.
-
-    Ctrl-C anywhere in a command is one line and exit 130 (Click's own
-    handling prints "Aborted!" and exits 1, which a script cannot tell from a
-    failure). Every write goes through glossary.files (temporary file +
-    rename), so unwinding the stack here leaves no partial file. A
-    TermguardError is one "Error:" message with its class's exit code.
-    """
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-        except TermguardError as exc:
-            # The one place library errors become a message and an exit code:
-            # 2 for bad input, 1 for a failure (each class says which).
-            click.echo(f"Error: {exc}", err=True)
-            raise click.exceptions.Exit(exc.exit_code) from None
-        except OSError as exc:
-            # An unexpected file problem is still one line, not a traceback.
-            from glossary.files.reading import display_name
-
-            where = f"{display_name(exc.filename)}: " if exc.filename else ""
-            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
-            raise click.exceptions.Exit(1) from None
+class _TermguardGroup(Group):
+    """The top-level group; errors are mapped in translate.cli_errors, the one place for every command."""
 
 
 @click.group(cls=_TermguardGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="termguard")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Translate news offline with Argos models and a glossary of contested terms.
+
+    Settings repeated on every command (glossary, catalog-dir, domain, locales)
+    can live in a termguard.toml, or under [tool.termguard] in pyproject.toml,
+    in this folder or a parent; options on the command line override them.
 
     \b
     Typical use:
@@ -104,6 +81,9 @@ def main() -> None:
       termguard translate article.txt --to de,fr
       termguard check article.txt article.de.txt --locale de
     """
+    from translate.cli_project import apply_project
+
+    apply_project(ctx)
 
 
 # ---------------------------------------------------------------- models
@@ -135,9 +115,8 @@ def _printable(text: str) -> str:
 def _language(value: str, available: set[str], hint: str) -> str:
     """A locale or Argos code typed by the user -> the Argos code (pt_BR -> pb, zh-TW -> zt)."""
     from glossary.errors import UnknownLocale
-    from translate.codes import resolve
-
     from translate.argos.index import CODE
+    from translate.codes import resolve
 
     try:
         return resolve(value, available)
@@ -165,7 +144,13 @@ def _said_replaced(result: Any) -> None:
 @models.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_list(as_json: bool) -> None:
-    """List installed models: pair, version, size, path (the copy in use for each pair)."""
+    """List installed models: pair, version, size, path (the copy in use for each pair).
+
+    \b
+    Examples:
+      termguard models list
+      termguard models list --json
+    """
     from translate import packages
 
     try:
@@ -184,6 +169,7 @@ def models_list(as_json: bool) -> None:
     if not found:
         click.echo(f"No models installed in {packages.packages_dir()}.", err=True)
         return
+    click.echo(f"{'pair':<12} {'version':<8} {'size':>9}  path")
     for p in found:
         click.echo(f"{_printable(p.pair):<12} {_printable(p.version):<8} {_human_size(p.size):>9}  "
                    f"{_printable(str(p.path))}")
@@ -192,7 +178,13 @@ def models_list(as_json: bool) -> None:
 @models.command("available")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def models_available(as_json: bool) -> None:
-    """List the models the package index offers; installed ones are marked with their version."""
+    """List the models the package index offers; installed ones are marked with their version.
+
+    \b
+    Examples:
+      termguard models available
+      ARGOS_PACKAGE_INDEX=http://mirror/index.json termguard models available --json
+    """
     from translate import packages
 
     try:
@@ -220,6 +212,10 @@ def models_install(from_code: str, to_code: str) -> None:
     """Download FROM->TO from the package index and install it.
 
     FROM and TO are locales as `translate` takes them (en, pt_BR, zh-TW) or Argos codes (pb, zt).
+
+    \b
+    Examples:
+      termguard models install en de
     """
     from translate import packages
     from translate.codes import INDEX_CODES
@@ -239,7 +235,12 @@ def models_install(from_code: str, to_code: str) -> None:
 @models.command("install-file")
 @click.argument("path", type=click.Path(path_type=Path))
 def models_install_file(path: Path) -> None:
-    """Install a model from a local .argosmodel file."""
+    """Install a model from a local .argosmodel file.
+
+    \b
+    Examples:
+      termguard models install-file translate-en_de-1_9.argosmodel
+    """
     from translate import packages
 
     try:
@@ -257,7 +258,12 @@ def models_install_file(path: Path) -> None:
 @click.argument("from_code")
 @click.argument("to_code")
 def models_remove(from_code: str, to_code: str) -> None:
-    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes."""
+    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes.
+
+    \b
+    Examples:
+      termguard models remove en de
+    """
     from translate import packages
 
     try:
@@ -275,8 +281,8 @@ def models_remove(from_code: str, to_code: str) -> None:
 
 
 def _parse_locales(value: str) -> list[str]:
-    from glossary.locales import normalize_locale
     from glossary.errors import UnknownLocale
+    from glossary.locales import normalize_locale
 
     out: list[str] = []
     for item in (v.strip() for v in value.split(",")):
@@ -416,6 +422,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     """
     from glossary.files import write_text
     from glossary.files.reading import display_name
+    from glossary.locales import fallback_locale
     from translate import packages
     from translate.batch import (
         DocumentResult,
@@ -476,10 +483,13 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     unenforceable: list[str] = []
     for locale, route in chosen.items():
         enforcer = None
-        if glossary is not None and locale in glossary.locales:
+        served = None if glossary is None else fallback_locale(locale, glossary.locales)
+        if glossary is not None and served is not None:
             from translate.enforce import Enforcer
 
-            enforcer = Enforcer(glossary, locale)
+            if served != locale:
+                click.echo(f"{locale}: enforcing the glossary's {served} renderings", err=True)
+            enforcer = Enforcer(glossary, served)
         elif glossary is not None:
             unenforceable.append(locale)
             click.echo(f"warning: the glossary has no renderings for {locale}; "
@@ -502,7 +512,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         for run in result.runs:
             target_path = plan.outputs[(result.path, run.locale)]
             if target_path is not None:
-                write_text(target_path, run.text)
+                write_text(target_path, run.text, parents=True)
                 result.written.append(target_path)
 
     records: list[dict[str, Any]] = []

@@ -18,7 +18,10 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from translate.cli_errors import Command
+
 FORMATS = ("tbx", "csv", "po")
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 SHAPES = ("deepl", "amazon")
 
 
@@ -28,7 +31,7 @@ class _Failure(click.ClickException):
     def __init__(self, lines: list[str], exit_code: int) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # ClickException's class default, per instance here
 
     def show(self, file: IO[Any] | None = None) -> None:
         for line in self.lines:
@@ -42,7 +45,7 @@ def _bad_input(error: Exception | str) -> NoReturn:
     from glossary.errors import GlossaryInvalid
 
     if isinstance(error, GlossaryInvalid):
-        raise _Failure([str(p) for p in error.problems], 2)
+        raise error  # reported by translate.cli_errors, the same in every command
     raise _Failure([str(error).splitlines()[0] if str(error) else repr(error)], 2)
 
 
@@ -57,12 +60,9 @@ def _note(message: str) -> None:
 
 def _load(path: Path | None) -> Any:
     """The glossary to export from or import into (curated by default); bad glossary = exit 2."""
-    from glossary import GlossaryError, load_glossary
+    from glossary import load_glossary
 
-    try:
-        return load_glossary(path)
-    except GlossaryError as error:
-        _bad_input(error)
+    return load_glossary(path)  # GlossaryInvalid: exit 2, reported by translate.cli_errors
 
 
 def _read_history(path: Path | None) -> list[dict[str, Any]]:
@@ -91,20 +91,23 @@ def _write(path: Path, data: str | bytes) -> None:
 # ---------------------------------------------------------------- export
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Exchange format.")
 @click.option("--locale", "locales", multiple=True,
               help="Target locale (csv: exactly one; po: one or more, default every target locale).")
 @click.option("--shape", type=click.Choice(SHAPES), default="deepl", show_default=True,
               help="CSV shape: DeepL glossary or Amazon Translate custom terminology.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Output file (default: stdout; po: locales/<locale>/LC_MESSAGES/glossary.po).")
+              help="Output file (default: stdout; po: glossary.<locale>.po in the current folder).")
+@click.option("--into", "into", type=click.Path(path_type=Path, file_okay=False),
+              help="po: write DIR/<locale>/LC_MESSAGES/glossary.po instead (e.g. a catalog folder, "
+                   "only when you ask for it).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML (default: the curated glossary).")
 @click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: JSON list of history records to include as transacGrp.")
 def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path | None,
-                   glossary_path: Path | None, history_path: Path | None) -> None:
+                   into: Path | None, glossary_path: Path | None, history_path: Path | None) -> None:
     """Export the glossary as TBX-Basic, a DeepL/Amazon CSV, or PO files per locale.
 
     \b
@@ -112,6 +115,10 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
       termguard glossary export --format tbx -o glossary.tbx
       termguard glossary export --format csv --locale de --shape amazon -o en-de.csv
       termguard glossary export --format po --locale pt_BR
+      termguard glossary export --format po --locale de --into exchange/
+
+    A PO export never goes into the catalog folder (locales/) unless --into
+    or -o says so: there it would be taken for a catalog of translations.
     """
     from glossary.errors import GlossaryError, UnknownLocale
 
@@ -120,6 +127,8 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             raise click.UsageError("--history applies to --format tbx only")
         if fmt == "csv" and len(locales) != 1:
             raise click.UsageError("--format csv needs exactly one --locale")
+        if fmt != "po" and into is not None:
+            raise click.UsageError("--into applies to --format po only")
         if fmt == "tbx" and locales:
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         glossary = _load(glossary_path)
@@ -147,9 +156,16 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             targets = list(locales) or [loc for loc in glossary.locales if loc != glossary.source]
             if output is not None and len(targets) != 1:
                 raise click.UsageError("-o needs exactly one --locale with --format po")
+            if output is not None and into is not None:
+                raise click.UsageError("give -o FILE or --into DIR, not both")
             catalogs = [(loc, export_po(glossary, loc)) for loc in targets]
             for locale, po in catalogs:
-                path = output if output is not None else po_path("locales", locale)
+                if output is not None:
+                    path = output
+                elif into is not None:
+                    path = po_path(into, locale)
+                else:
+                    path = Path(f"glossary.{locale}.po")
                 try:
                     write_po(po, path)
                 except OSError as error:
@@ -161,8 +177,6 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- import
@@ -188,7 +202,7 @@ def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Pa
     return imported, history, diff_glossaries(current, imported)
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Format of FILE.")
 @click.option("--locale", help="csv: the target locale (required); po: default from the file's Language header.")
@@ -235,10 +249,13 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         if fmt == "csv" and locale is None:
             raise click.UsageError("--format csv needs --locale")
+        from glossary.files import FileInputError, read_bytes
+
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            _bad_input(f"{file}: cannot read: {error.strerror}")
+            # Bounded like every input: /dev/zero or an endless FIFO is one line, not a MemoryError.
+            data = read_bytes(file, limit=MAX_IMPORT_BYTES, what="file to import")
+        except FileInputError as error:
+            _bad_input(str(error))
         notes: list[str] = []
         history: list[Any] = []
         imported = None
@@ -330,8 +347,6 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 exchange_commands: list[click.Command] = [export_command, import_command]

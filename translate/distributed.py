@@ -459,7 +459,7 @@ def _stream(ray: Any, actors: list[Any], paths: list[Path], domain_of: Callable[
                 continue
             deaths[slot] = 0
             idle.append(slot)
-            complete(index, RayDocumentResult(path, reply.runs, reply.error, reply.worker))
+            complete(index, RayDocumentResult(path, reply.runs, reply.error, worker=reply.worker))
     finally:
         # Let documents already being translated finish, so no catalog write is
         # cut short when the caller stops early (fail_fast, or closing us).

@@ -33,8 +33,8 @@ from typing import Any
 import polib
 
 from glossary.checks import Violation
-from glossary.judge import Judge
 from glossary.errors import UnknownLocale
+from glossary.judge import Judge
 from glossary.locales import normalize_locale
 from glossary.matching import SourceMatcher, TargetMatcher
 from glossary.model import Glossary
@@ -50,6 +50,8 @@ _EXCERPT_WORDS = 8
 
 class ImpactError(TermguardError):
     """The impact cannot be computed from what was given (no catalog folder...)."""
+
+    exit_code = 2  # bad input
 
 
 def _key(violation: Violation) -> tuple[str, str, str | None, bool]:

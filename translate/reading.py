@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from glossary.files import FileInputError
-from glossary.files import read_bytes
+from glossary.files import FileInputError, read_bytes
 from glossary.files.reading import display_name
 from translate.errors import InputError
 

@@ -31,7 +31,7 @@ from glossary import files
 from glossary.edit.apply import apply_edits
 from glossary.edit.plan import expand_edits, rendering_edit
 from glossary.edit.records import Change, RenderingChange, rendering_changes
-from glossary.edit.store import GlossaryFile, read_glossary_file
+from glossary.edit.store import GlossaryFile, encode_like, read_glossary_file
 from glossary.errors import GlossaryError, GlossaryInvalid, Problem, UnknownLocale
 from glossary.history import (
     APPROVED,
@@ -622,8 +622,11 @@ class GlossaryReview:
         if plan is not None:
             # The glossary first: the group's journal lives next to it, where every reader looks.
             writes.append((self.glossary_path, plan.data_after, state.glossary.snapshot))
-        writes.append((self.proposals_path, self._dump_proposals(proposals), state.proposals_snapshot))
-        writes.append((self.history_path, dump_history(self.glossary_path, [*state.history, *events]),
+        # Side files keep their line endings and BOM too, if an editor's tool changed them.
+        writes.append((self.proposals_path, encode_like(state.proposals_snapshot, self._dump_proposals(proposals)),
+                       state.proposals_snapshot))
+        writes.append((self.history_path,
+                       encode_like(state.history_snapshot, dump_history(self.glossary_path, [*state.history, *events])),
                        state.history_snapshot))
         self._write(writes)
 

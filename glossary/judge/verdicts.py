@@ -142,6 +142,35 @@ class DocumentState:
 _RANK = {Status.PREFERRED: 0, Status.ADMITTED: 1, Status.DEPRECATED: 2, Status.FORBIDDEN: 3}
 
 
+class _Pool:
+    """The hits of a paragraph per concept, and which ones occurrences have taken."""
+
+    def __init__(self, hits: Sequence[TargetHit]) -> None:
+        self.by_concept: dict[str, list[TargetHit]] = {}
+        spans: dict[tuple[int, int], int] = {}
+        for hit in hits:
+            self.by_concept.setdefault(hit.concept_id, []).append(hit)
+            spans[(hit.start, hit.end)] = spans.get((hit.start, hit.end), 0) + 1
+        self.shared = {span for span, count in spans.items() if count > 1}
+        self._used: set[tuple[int, int, str]] = set()
+        self._free: dict[str, int] = {}
+
+    def taken(self, hit: TargetHit) -> bool:
+        return (hit.start, hit.end, hit.concept_id) in self._used
+
+    def take(self, hit: TargetHit) -> None:
+        self._used.add((hit.start, hit.end, hit.concept_id))
+
+    def first_free(self, concept_id: str) -> int:
+        """Index of the concept's first hit not taken yet (taken ones are skipped for good)."""
+        hits = self.by_concept.get(concept_id, ())
+        index = self._free.get(concept_id, 0)
+        while index < len(hits) and self.taken(hits[index]):
+            index += 1
+        self._free[concept_id] = index
+        return index
+
+
 class Judge:
     """Judges translations into one locale against one glossary."""
 
@@ -217,12 +246,13 @@ class Judge:
         hits = self.target_matcher.find(target) if target.strip() else []
         hits = _attribute(hits, occurrences)
         mention_spans = self._first_mention_spans(target) if self._first_mentions else {}
-        used: set[tuple[int, int, str]] = set()
+        pool = _Pool(hits)
         used_spans: set[tuple[int, int]] = set()
-        span_concepts: dict[tuple[int, int], int] = {}
-        for hit in hits:
-            span_concepts[(hit.start, hit.end)] = span_concepts.get((hit.start, hit.end), 0) + 1
-        shared = {span for span, count in span_concepts.items() if count > 1}
+        # Concepts whose source names differ within this paragraph (both names of a place).
+        names: dict[str, set[str]] = {}
+        for occurrence in occurrences:
+            if occurrence.rendering is not None:
+                names.setdefault(occurrence.concept_id, set()).add(occurrence.rendering.text)
         verdicts: list[Verdict] = []
         for index, occurrence in enumerate(occurrences):
             concept = glossary.concepts[occurrence.concept_id]
@@ -237,18 +267,16 @@ class Judge:
                             if r.status.acceptable]
             else:
                 expected = [r.text for r in glossary.acceptable(target_id, self.locale)]
-            hit = self._pair(occurrence, concept, hits, wanted, used, shared)
+            hit = self._pair(occurrence, concept, pool, wanted)
             if hit is None and target_id != concept.id:
-                hit = self._pair(occurrence, concept, hits, [concept.id], used, shared)
+                hit = self._pair(occurrence, concept, pool, [concept.id])
             if hit is None and self._quotation_only.get(target_id):
                 # Karabakh written as Artsakh in our voice: one wrong rendering of this occurrence.
-                hit = self._pair(occurrence, concept, [h for h in hits if not h.quoted],
-                                 self._quotation_only[target_id], used, shared)
+                hit = self._pair(occurrence, concept, pool, self._quotation_only[target_id], in_voice_only=True)
             if hit is not None:
-                used.add((hit.start, hit.end, hit.concept_id))
+                pool.take(hit)
                 used_spans.add((hit.start, hit.end))
-            both_names = len({o.rendering.text for o in occurrences
-                              if o.concept_id == concept.id and o.rendering is not None}) > 1
+            both_names = len(names.get(concept.id, ())) > 1
             kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number,
                                     both_names)
             # Karabakh written as Artsakh: the record is the quotation-only
@@ -270,10 +298,11 @@ class Judge:
                 source_span=(occurrence.start, occurrence.end),
                 found_span=(hit.start, hit.end) if hit else None,
             ))
+        related_cache: dict[str, SourceOccurrence | None] = {}
         for hit in hits:
             if (hit.start, hit.end) in used_spans:
                 continue
-            verdict = self._stray(number, hit, occurrences, source, target)
+            verdict = self._stray(number, hit, occurrences, source, target, related_cache)
             if verdict is not None:
                 used_spans.add((hit.start, hit.end))
                 verdicts.append(verdict)
@@ -292,30 +321,36 @@ class Judge:
         self,
         occurrence: SourceOccurrence,
         concept: Concept,
-        hits: Sequence[TargetHit],
+        pool: _Pool,
         wanted: Sequence[str],
-        used: set[tuple[int, int, str]],
-        shared_spans: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+        in_voice_only: bool = False,
     ) -> TargetHit | None:
         """The rendering in the translation that answers this occurrence.
 
         Free hits of the wanted concepts, preferring an acceptable rendering
         that is this source name's own (places with two names), then any
         acceptable one, then a wrong one (which is why the occurrence fails);
-        text order breaks ties.
+        text order breaks ties. The scan of a concept's hits starts at its
+        first free one and stops at the first best possible one, so a
+        paragraph with thousands of occurrences stays linear.
         """
         best: tuple[int, int, int, int] | None = None
         chosen: TargetHit | None = None
-        for position, hit in enumerate(hits):
-            if hit.concept_id not in wanted or (hit.start, hit.end, hit.concept_id) in used:
-                continue
-            own = 0 if self._own_name(occurrence, hit) else 1
-            # A word that also renders another concept of the paragraph is
-            # taken last: that concept may need it (Armenia / Armenian).
-            shared = 1 if (hit.start, hit.end) in shared_spans else 0
-            rank = (0, own, shared, position) if hit.status.acceptable else (1, 1, shared, position)
-            if best is None or rank < best:
-                best, chosen = rank, hit
+        for concept_id in wanted:
+            hits = pool.by_concept.get(concept_id, ())
+            index = pool.first_free(concept_id)
+            for hit in hits[index:]:
+                if pool.taken(hit) or (in_voice_only and hit.quoted):
+                    continue
+                own = 0 if self._own_name(occurrence, hit) else 1
+                # A word that also renders another concept of the paragraph is
+                # taken last: that concept may need it (Armenia / Armenian).
+                shared = 1 if (hit.start, hit.end) in pool.shared else 0
+                rank = (0, own, shared, hit.start) if hit.status.acceptable else (1, 1, shared, hit.start)
+                if best is None or rank < best:
+                    best, chosen = rank, hit
+                if rank[:3] == (0, 0, 0):
+                    break  # nothing later in this concept's hits ranks higher
         return chosen
 
     def _own_name(self, occurrence: SourceOccurrence, hit: TargetHit) -> bool:
@@ -393,7 +428,8 @@ class Judge:
         return spans
 
     def _stray(
-        self, number: int, hit: TargetHit, occurrences: Sequence[SourceOccurrence], source: str, target: str
+        self, number: int, hit: TargetHit, occurrences: Sequence[SourceOccurrence], source: str, target: str,
+        related_cache: dict[str, SourceOccurrence | None],
     ) -> Verdict | None:
         """A wrong rendering that no source occurrence answers, or None if it is not wrong here."""
         glossary = self.glossary
@@ -415,7 +451,9 @@ class Judge:
             kind = FORBIDDEN if hit.status is Status.FORBIDDEN else DEPRECATED
         else:
             return None
-        related = _related_occurrence(glossary, concept, occurrences)
+        if concept.id not in related_cache:
+            related_cache[concept.id] = _related_occurrence(glossary, concept, occurrences)
+        related = related_cache[concept.id]
         if related is not None:
             source_text, span = related.text, (related.start, related.end)
         else:

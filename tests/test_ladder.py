@@ -213,7 +213,8 @@ def test_article_with_the_test_glossary_resolves_every_enforced_occurrence(
         runner: CliRunner, test_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["translate", str(ARTICLE), "--to", "qtc", "--no-catalog", "--strict",
-                                  "--json", "--glossary", str(REPO / "tests/model/glossary-qtc.yaml")])
+                                  "--json", "-o", str(tmp_path / "article.qtc.txt"),
+                                  "--glossary", str(REPO / "tests/model/glossary-qtc.yaml")])
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
     enforced = [r for r in records if r["policy"] in ("enforce", "keep") and r["outcome"] != "quoted"]

@@ -202,7 +202,7 @@ def test_hostile_archive_is_refused_and_leaves_nothing(
     assert path.stat().st_size < 1024 * 1024  # every hostile file is small
     start = time.monotonic()
     result = runner.invoke(main, ["models", "install-file", str(path)])
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 60  # a guard against a blow-up, not a speed claim
     assert_one_clear_line(result, code=2, message=message)
     # Nothing left behind: no staging folder, no stray file; the old package intact.
     assert sorted(p.name for p in packages_dir.iterdir()) == ["translate-en_zz"]
@@ -306,7 +306,8 @@ def test_hostile_tbx_reads_no_file_and_fetches_nothing(
     start = time.monotonic()
     result = runner.invoke(main, ["glossary", "import", str(tbx), "--format", "tbx", "--glossary", str(glossary),
                                   "-o", str(out), "--apply"])
-    assert time.monotonic() - start < 5  # no expansion, no network wait
+    # A guard against expansion or a network wait (which never end), not a speed claim.
+    assert time.monotonic() - start < 60
     assert hits == []
     assert "TOP-SECRET" not in result.output and "LEAKED" not in result.output
     assert glossary.read_bytes() == before
@@ -348,7 +349,7 @@ def test_hostile_yaml_is_refused_quickly(runner: CliRunner, tmp_path: Path, case
     args = ["glossary", "lint", str(path)] if command == "lint" else ["glossary", "show", "--glossary", str(path)]
     start = time.monotonic()
     result = runner.invoke(main, args)
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 60  # a guard against a blow-up, not a speed claim
     assert result.exit_code == 2, result.output  # an invalid glossary is bad input in every command
     assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
     assert message in result.output

@@ -39,8 +39,8 @@ MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
-PLACE_WINDOW = 4  # word boundaries each side of the attention point scored for a dropped term
-PLACE_FORMS = 12  # forms of the rendering scored there
+PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
+PLACE_FORMS = 8  # forms of the rendering scored there
 SENTENCES_PER_BATCH = 1  # same sentence, same result (see Enforcer.translate)
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
@@ -231,11 +231,7 @@ class Enforcer:
         call carries only the sentence's own constraints, so chunking (or any
         other batch composition) gives the same text and verdicts.
         """
-        # One sentence per CTranslate2 batch: in a batch, padding changes scores and
-        # attention in their last digits and that flips beam search on close calls
-        # (1 of the article's 26 sentences on the qtr model); alone, a sentence's
-        # result is its own. Measured cost: benchmarks/ladder_cost.py.
-        options = replace(options or DecodeOptions(), max_batch_size=SENTENCES_PER_BATCH)
+        options = options or DecodeOptions()
         calls_before = engine.decode_calls
         texts: list[str] = []
         occurrences: list[list[Occurrence]] = []
@@ -263,6 +259,13 @@ class Enforcer:
             n = max(self.n_best, options.num_hypotheses)
             first_options = replace(options, num_hypotheses=n, beam_size=max(options.beam_size, n),
                                     return_attention=True)
+        # One sentence per CTranslate2 batch for the n-best decodes: in a batch,
+        # padding changes scores and attention in their last digits and that flips
+        # beam search on close calls (1 of the article's 26 sentences on the qtr
+        # model); alone, a sentence's result is its own. Forced decodes (a prefix
+        # leaves little to search) measured the same in and out of a batch and stay
+        # batched. Cost: benchmarks/ladder_cost.py.
+        first_options = replace(first_options, max_batch_size=SENTENCES_PER_BATCH)
         results = engine.translate(list(sentences), first_options, progress=progress)
         for i, hyps in enumerate(results):
             self._take_first(plans[i], states[i], hyps, STEP_CHOOSE)

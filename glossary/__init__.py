@@ -4,7 +4,13 @@ Pure Python: this package never imports the translation pipeline, Argos or
 CTranslate2, so it can check human translations on a machine with no model.
 """
 
-from glossary.checks import Violation, check_document, check_source, read_document, split_lines
+from glossary.checks import (
+    Violation,
+    check_document,
+    check_source,
+    read_document,
+    split_lines,
+)
 from glossary.errors import (
     GlossaryError,
     GlossaryInvalid,

@@ -33,6 +33,7 @@ from typing import Literal
 
 from glossary.changes import Change, ChangeList, ExchangeError, ExchangeInvalid
 from glossary.errors import Problem, UnknownLocale
+from glossary.exchange.limits import export_problem, neutralise_cell
 from glossary.locales import language_of, normalize_locale
 from glossary.model import Glossary, Status
 
@@ -114,7 +115,9 @@ def export_csv(glossary: Glossary, locale: str, *, shape: Shape = "deepl", sourc
     writer = csv.writer(stream, lineterminator="\n")
     if shape == "amazon":
         writer.writerow([amazon_code(source), amazon_code(target)])
-    writer.writerows(rows_for(glossary, target))
+    # The loader refuses formula-like terms; neutralising here as well keeps a
+    # glossary built in memory (an import) just as safe to open.
+    writer.writerows([neutralise_cell(a), neutralise_cell(b)] for a, b in rows_for(glossary, target))
     return stream.getvalue()
 
 
@@ -196,6 +199,11 @@ def import_csv(data: bytes, glossary: Glossary, locale: str, shape: Shape = "dee
             source_text, target_text = (" ".join(cell.split()) for cell in row[:2])
             if not source_text or not target_text:
                 problems.append(Problem(name, line, "an empty source or target", "every row needs both terms"))
+                continue
+            unsafe = export_problem(target_text, term=True)
+            if unsafe:
+                # Refused here, with this file's line, rather than by the glossary after the edit.
+                problems.append(Problem(name, line, f"the target {target_text!r} {unsafe}", "remove the character or rewrite the term"))
                 continue
             concept_id = index.get(source_text) or index.get(source_text.casefold())
             if concept_id is None:

@@ -6,7 +6,7 @@ codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class TermguardError(Exception):
@@ -81,27 +81,56 @@ class Problem:
         return f"{text} ({self.hint})" if self.hint else text
 
 
-class GlossaryInvalid(GlossaryError):
-    """A glossary file failed validation; `problems` lists every problem found."""
+SHOWN_PROBLEMS = 5
+
+
+class GlossaryInvalid(GlossaryError, BadInputError):
+    """A glossary file failed validation; `problems` lists every problem found.
+
+    Every command reports it the same way (`str(error)`, exit 2): one line for
+    one problem, else a head line and the first few problems with how many
+    more there are.
+    """
+
+    exit_code = 2
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
-        count = len(self.problems)
-        path = self.problems[0].path if self.problems else "glossary"
-        head = f"{path}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__(self.summary())
+
+    def summary(self, shown: int = SHOWN_PROBLEMS) -> str:
+        problems = self.problems
+        if len(problems) == 1:
+            # One problem is one line, with its file and line.
+            problem = problems[0]
+            if problem.line is None:  # missing, a folder, unreadable: not a matter of content
+                return str(problem)
+            return str(replace(problem, message=f"invalid glossary: {problem.message}"))
+        count = len(problems)
+        path = problems[0].path if problems else "glossary"
+        lines = [f"{path}: invalid glossary, {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  {p}" for p in problems[:shown]]
+        if count > shown:
+            lines.append(f"  ... and {count - shown} more (termguard glossary lint --glossary {path} lists them all)")
+        return "\n".join(lines)
 
 
 class UnknownLocale(GlossaryError):
     """A locale identifier that Babel (and the test language `qtc`) do not know."""
 
+    exit_code = 2
+
 
 class UnknownConcept(GlossaryError):
     """A concept id that the glossary does not define."""
 
+    exit_code = 2
+
 
 class LineCountMismatch(GlossaryError):
     """A translation does not have one line per line of its source."""
+
+    exit_code = 2
 
     def __init__(self, source_lines: int, target_lines: int) -> None:
         self.source_lines = source_lines

@@ -23,14 +23,17 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from glossary.yaml_edit import RenderingChange, ReviewFileError, read_text
+from glossary import files
+from glossary.edit.layout import round_trip_yaml
+from glossary.edit.records import RenderingChange
+from glossary.yaml_edit import ReviewFileError, read_text
 
 __all__ = [
     "APPROVED",
     "EVENT_KINDS",
-    "HistoryEvent",
     "PROPOSED",
     "REJECTED",
+    "HistoryEvent",
     "dump_history",
     "history_path",
     "read_history",
@@ -84,12 +87,21 @@ class HistoryEvent:
     proposal_reason: str = ""
     glossary_before: str = ""
     glossary_after: str = ""
+    # Every edit record an approval applied (glossary.edit.records.Change.to_json);
+    # `changes` is their per-rendering reading.
+    edits: tuple[dict[str, Any], ...] = ()
+    source: str = ""  # the file an import came from
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
         """What happened, on one line."""
         if self.event == APPROVED:
-            what = "; ".join(c.describe() for c in self.changes) or "no change"
+            what = "; ".join(c.describe() for c in self.changes)
+            other = [e for e in self.edits if e.get("field") != "renderings"]
+            what = "; ".join(x for x in (what, *(str(e.get("description", "")) for e in other)) if x)
+            what = what or "no change"
+        elif self.source:
+            what = f"import from {self.source}: {len(self.edits)} change(s)"
         else:
             what = f"{self.concept}/{self.locale}: {self.text!r} as {self.status}"
         return f"{self.event} {self.proposal}: {what}"
@@ -114,6 +126,10 @@ class HistoryEvent:
             record["proposal_reason"] = self.proposal_reason
             record["glossary_before"] = self.glossary_before
             record["glossary_after"] = self.glossary_after
+        if self.edits:
+            record["edits"] = [dict(e) for e in self.edits]
+        if self.source:
+            record["source"] = self.source
         record.update(self.extra)
         return record
 
@@ -123,7 +139,7 @@ class HistoryEvent:
         known = {
             "event", "proposal", "concept", "locale", "text", "status", "by", "when", "reason",
             "changes", "proposed_by", "proposed_when", "proposal_reason", "glossary_before",
-            "glossary_after",
+            "glossary_after", "edits", "source",
         }
 
         def text(key: str) -> str:
@@ -132,7 +148,10 @@ class HistoryEvent:
 
         changes = record.get("changes") or []
         if not isinstance(changes, list):
-            raise ValueError("'changes' must be a list")
+            raise TypeError("'changes' must be a list")
+        edits = record.get("edits") or []
+        if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
+            raise TypeError("'edits' must be a list of mappings")
         return cls(
             event=text("event"),
             proposal=text("proposal"),
@@ -149,19 +168,47 @@ class HistoryEvent:
             proposal_reason=text("proposal_reason"),
             glossary_before=text("glossary_before"),
             glossary_after=text("glossary_after"),
+            edits=tuple(_plain(e) for e in edits),
+            source=text("source"),
             extra={k: v for k, v in record.items() if k not in known},
         )
 
     def concerns(self, concept_id: str) -> bool:
         """Whether the event is about this concept (directly or through a change)."""
-        return self.concept == concept_id or any(c.concept == concept_id for c in self.changes)
+        return (self.concept == concept_id or any(c.concept == concept_id for c in self.changes)
+                or any(e.get("concept") == concept_id for e in self.edits))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def load_yaml_list(path: Path, key: str) -> list[dict[str, Any]]:
     """The list under `key` of a side file; an absent file is an empty list."""
-    if not path.exists():
-        return []
-    text = read_text(path)
+    return read_yaml_list(path, key)[0]
+
+
+def read_yaml_list(path: Path, key: str) -> tuple[list[dict[str, Any]], files.Snapshot]:
+    """The list under `key` of a side file and the snapshot of the bytes read.
+
+    The snapshot is what a rewrite compares against, so a save in between is
+    noticed instead of overwritten.
+    """
+    for _ in range(5):
+        snap = files.snapshot(path)
+        if not snap.exists:
+            return [], snap
+        text = read_text(path)
+        if files.snapshot(path) == snap:
+            return _parse_list(path, key, text), snap
+    raise files.ConcurrentEditError(f"{path}: the file keeps changing while it is read; try again")
+
+
+def _parse_list(path: Path, key: str, text: str) -> list[dict[str, Any]]:
     try:
         # Safe loader: these files are data; values are re-typed below.
         data = YAML(typ="safe", pure=True).load(text)
@@ -180,10 +227,7 @@ def load_yaml_list(path: Path, key: str) -> list[dict[str, Any]]:
 
 def dump_yaml_list(header: str, name: str, key: str, items: list[dict[str, Any]]) -> str:
     """A side file's text: a comment header, `glossary: <name>`, and the list."""
-    yaml = YAML(typ="rt")
-    yaml.width = 1 << 30  # one value per line, however long a reason is
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml = round_trip_yaml()  # one value per line, however long a reason is
     # `decided_by: null` reads as "not yet"; an empty value looks like a mistake.
     yaml.representer.add_representer(
         type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")

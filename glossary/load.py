@@ -7,25 +7,26 @@ run the linter once per mistake.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import hashlib
-import io
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
+from glossary.exchange.limits import export_problem
 from glossary.locales import normalize_locale
 from glossary.model import (
     DEFAULT_STEM_MAX,
@@ -48,7 +49,7 @@ MAX_YAML_DEPTH = 64
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
-TOP_KEYS = ("schema", "source", "locales", "concepts")
+TOP_KEYS = ("schema", "source", "locales", "concepts", "mentions")
 CONCEPT_KEYS = (
     "id",
     "subject",
@@ -69,12 +70,58 @@ def default_glossary_path() -> Path:
 
 
 def lint(path: str | Path | None = None) -> list[Problem]:
-    """Every problem of a glossary file; an empty list means it is valid."""
+    """Every problem of a glossary file; an empty list means it is valid.
+
+    Beyond what loading refuses, the checks across concepts (`across_concepts`).
+    """
     try:
-        load_glossary(path)
+        glossary = load_glossary(path)
     except GlossaryInvalid as error:
         return error.problems
-    return []
+    return across_concepts(glossary)
+
+
+def across_concepts(glossary: Glossary) -> list[Problem]:
+    """Contradictions no single concept shows, which `lint` reports on a glossary that loads.
+
+    One rendering preferred for two concepts in one locale (the checks could
+    not tell which concept a translation meant), and `use_instead` chains that
+    go round in a circle.
+    """
+    problems: list[Problem] = []
+    name = glossary.path or "<glossary>"
+    owner: dict[tuple[str, str], tuple[str, Rendering]] = {}
+    for concept in glossary.concepts.values():
+        for locale, renderings in concept.terms.items():
+            for rendering in renderings:
+                if rendering.status is not Status.PREFERRED:
+                    continue
+                key = (locale, rendering.text.casefold())
+                if key in owner and owner[key][0] != concept.id:
+                    first, first_rendering = owner[key]
+                    problems.append(Problem(
+                        name, rendering.line or concept.line,
+                        f"{rendering.text!r} is the preferred {locale} rendering of both {first!r} "
+                        f"(line {first_rendering.line}) and {concept.id!r}",
+                        "a preferred rendering names one concept: make it admitted in one of them, "
+                        "or merge the two concepts",
+                    ))
+                else:
+                    owner.setdefault(key, (concept.id, rendering))
+    for concept in glossary.concepts.values():
+        seen = [concept.id]
+        current = concept.use_instead
+        while current is not None and current in glossary.concepts and current not in seen:
+            seen.append(current)
+            current = glossary.concepts[current].use_instead
+        if current == concept.id and len(seen) > 1:
+            problems.append(Problem(
+                name, concept.line, f"'use_instead' goes round in a circle: {' -> '.join([*seen, concept.id])}",
+                "the last concept of a use_instead chain must have none",
+            ))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
 
 
 def load_glossary(path: str | Path | None = None) -> Glossary:
@@ -83,8 +130,20 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
     Raises GlossaryInvalid listing every problem found.
     """
     file = Path(path) if path is not None else default_glossary_path()
-    name = str(file)
-    data = _read_bytes(file)
+    return load_glossary_data(_read_bytes(file), str(file))
+
+
+def read_glossary_bytes(path: str | Path) -> bytes:
+    """The bytes of a glossary file (bounded), or GlossaryInvalid saying why not."""
+    return _read_bytes(Path(path))
+
+
+def load_glossary_data(data: bytes, name: str) -> Glossary:
+    """Load and validate a glossary from the bytes of its file; problems name `name`.
+
+    The result is cached by the sha256 of the bytes, so the next command
+    (after an edit termguard made, too) starts without parsing.
+    """
     digest = hashlib.sha256(data).hexdigest()
     cached = _cache_get(digest, name)
     if cached is not None:
@@ -95,9 +154,48 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
     return glossary
 
 
+def load_glossary_text(text: str, name: str, folder: Path | None = None) -> Glossary:
+    """Validate a glossary given as text (stored as UTF-8), reporting problems against `name`.
+
+    `folder` is accepted for older callers and not used: nothing is written.
+    """
+    del folder
+    return load_glossary_data(text.encode("utf-8"), name)
+
+
+def validate_tree(tree: Any, name: str, digest: str = "") -> Glossary:
+    """Validate an already parsed (e.g. edited) round-trip tree; raises GlossaryInvalid."""
+    return _Validator(name, digest).build(tree)
+
+
+def _code_version() -> str:
+    """What the cached objects depend on besides the file: the release and the model's code.
+
+    An upgrade (or an edited checkout) gets a cache of its own instead of
+    unpickling objects of another shape.
+    """
+    from importlib import metadata
+
+    try:
+        release = metadata.version("termguard")
+    except metadata.PackageNotFoundError:
+        release = "unreleased"
+    code = hashlib.sha256(release.encode())
+    for module in ("model.py", "load.py"):
+        with contextlib.suppress(OSError):
+            code.update((Path(__file__).with_name(module)).read_bytes())
+    return code.hexdigest()[:16]
+
+
+_CACHE_VERSION: str | None = None
+
+
 def _cache_dir() -> Path:
+    global _CACHE_VERSION
+    if _CACHE_VERSION is None:
+        _CACHE_VERSION = _code_version()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "termguard" / "glossary"
+    return Path(base) / "termguard" / "glossary" / _CACHE_VERSION
 
 
 def _cache_get(digest: str, name: str) -> Glossary | None:
@@ -118,45 +216,53 @@ def _cache_get(digest: str, name: str) -> Glossary | None:
 
 
 def _cache_put(digest: str, glossary: Glossary) -> None:
-    folder = _cache_dir()
+    from glossary.files import write_bytes
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{digest}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(glossary, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{digest}.pickle")
+        write_bytes(_cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL), parents=True)
     except OSError:
         pass  # a read-only home still works, only slower
 
 
 def _read_bytes(file: Path) -> bytes:
+    from glossary.files import FileInputError, read_bytes
+
     name = str(file)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise GlossaryInvalid(
-                [
-                    Problem(
-                        name,
-                        None,
-                        f"the file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                        "split the glossary or check that this is the right file",
-                    )
-                ]
-            )
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryInvalid(
-            [Problem(name, None, "the glossary file does not exist", "check the path")]
-        ) from None
-    except IsADirectoryError:
-        raise GlossaryInvalid(
-            [Problem(name, None, "this is a folder, not a glossary file", "give the .yaml file")]
-        ) from None
-    except OSError as error:
-        raise GlossaryInvalid(
-            [Problem(name, None, f"cannot read the file: {error.strerror}", "check the permissions")]
-        ) from None
+        # Bounded: /dev/zero or a FIFO given as a glossary is refused, not read for ever.
+        return read_bytes(file, limit=MAX_FILE_BYTES, what="glossary file")
+    except FileInputError as error:
+        message = str(error).removeprefix(f"{name}: ")
+        if message == "no such file":
+            message = "the glossary file does not exist"
+        raise GlossaryInvalid([Problem(name, None, message, "check the path")]) from None
+
+
+class _Refused(Exception):
+    """An anchor, an alias (`anchor` set) or nesting too deep (`anchor` None), met while composing."""
+
+    def __init__(self, line: int, anchor: str | None) -> None:
+        super().__init__(line, anchor)
+        self.line = line
+        self.anchor = anchor
+
+
+class _GuardedComposer(Composer):
+    """ruamel's composer, refusing anchors and aliases and nesting beyond MAX_YAML_DEPTH.
+
+    Checked while the one parse composes the document: refusing an alias
+    before it is expanded makes an alias bomb cost no more than reading its
+    events, and the depth check comes before the recursion that would end in
+    a RecursionError.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
+            raise _Refused(event.start_mark.line + 1, str(event.anchor))
+        if isinstance(event, CollectionStartEvent) and self.depth >= MAX_YAML_DEPTH:
+            raise _Refused(event.start_mark.line + 1, None)
+        return super().compose_node(parent, index)
 
 
 def _parse_yaml(data: bytes, name: str) -> Any:
@@ -174,39 +280,18 @@ def _parse_yaml(data: bytes, name: str) -> Any:
             [Problem(name, line, "the file is not valid UTF-8", "save it as UTF-8")]
         ) from None
     yaml = YAML(typ="rt")
-    depth = 0
+    yaml.Composer = _GuardedComposer
     try:
-        for event in yaml.parse(io.StringIO(text)):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise GlossaryInvalid(
-                        [
-                            Problem(
-                                name,
-                                event.start_mark.line + 1,
-                                f"the YAML nests more than {MAX_YAML_DEPTH} levels deep",
-                                "a glossary needs only a few levels; check that this is the right file",
-                            )
-                        ]
-                    )
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-            if isinstance(event, AliasEvent) or (
-                isinstance(event, NodeEvent) and event.anchor is not None
-            ):
-                raise GlossaryInvalid(
-                    [
-                        Problem(
-                            name,
-                            event.start_mark.line + 1,
-                            f"YAML anchor or alias {event.anchor!r} is not allowed",
-                            "write the value out in full instead of using &anchor / *alias",
-                        )
-                    ]
-                )
-        yaml = YAML(typ="rt")
-        return yaml.load(text)
+        try:
+            return yaml.load(text)
+        except _Refused as refused:
+            if refused.anchor is None:
+                problem = Problem(name, refused.line, f"the YAML nests more than {MAX_YAML_DEPTH} levels deep",
+                                  "a glossary needs only a few levels; check that this is the right file")
+            else:
+                problem = Problem(name, refused.line, f"YAML anchor or alias {refused.anchor!r} is not allowed",
+                                  "write the value out in full instead of using &anchor / *alias")
+            raise GlossaryInvalid([problem]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -323,6 +408,10 @@ class _Validator:
         if not cleaned:
             self.add(value_line, f"'{key}' of {where} is empty", f"write the {key} or remove the key")
             return None
+        problem = export_problem(cleaned, term=key == "text")
+        if problem:
+            self.add(value_line, f"'{key}' of {where} {problem}", "remove the character or rewrite the text")
+            return None
         return cleaned
 
     def enum_field(
@@ -402,6 +491,7 @@ class _Validator:
                 self.add(source_line, f"source locale {source!r} is not listed in 'locales'", f"add {source} to 'locales'")
 
         concepts = self.concepts(tree, source, locales)
+        mentions = self.mentions(tree)
         if self.problems:
             raise GlossaryInvalid(sorted(self.problems, key=lambda p: (p.line or 0)))
         assert source is not None
@@ -411,7 +501,32 @@ class _Validator:
             concepts=concepts,
             path=self.path,
             digest=self.digest,
+            mentions=mentions,
         )
+
+    def mentions(self, tree: Any) -> tuple[str, ...] | None:
+        """The optional `mentions` list (docs/glossary-format.md, "Mentions")."""
+        if "mentions" not in tree or tree.get("mentions") is None:
+            return None
+        from glossary.judge.mentions import MentionError, compile_mention
+
+        node = tree["mentions"]
+        line = _line_of_value(tree, "mentions", 1)
+        if not isinstance(node, list):
+            self.add(line, "'mentions' must be a list of phrasings", "e.g. '- which {who} call {term}'")
+            return None
+        found: list[str] = []
+        for item in node:
+            if not isinstance(item, str) or not item.strip():
+                self.add(line, f"a mention must be text, not {_kind(item)}", "e.g. '- known as {term}'")
+                continue
+            try:
+                compile_mention(item)
+            except MentionError as error:
+                self.add(line, f"mention {item!r}: {error}", "write {term} once, e.g. 'known as {term}'")
+                continue
+            found.append(item)
+        return tuple(found)
 
     def locales(self, tree: Any) -> list[str]:
         node = tree.get("locales")
@@ -673,7 +788,14 @@ class _Validator:
                 self.add(_line_of_item(value, index, value_line), f"form {form!r} in {where} must be non-empty text", "write the inflected form as it appears in running text")
                 ok = False
                 continue
-            forms.append(" ".join(form.split()))
+            cleaned = " ".join(form.split())
+            problem = export_problem(cleaned, term=True)
+            if problem:
+                self.add(_line_of_item(value, index, value_line), f"form {cleaned!r} in {where} {problem}",
+                         "remove the character or rewrite the form")
+                ok = False
+                continue
+            forms.append(cleaned)
         return tuple(forms) if ok else None
 
     def stem_max(self, node: Any, line: int | None, where: str, stem: str | None) -> int | None:

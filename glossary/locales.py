@@ -12,6 +12,7 @@ Every other identifier must be one Babel can parse.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -70,3 +71,39 @@ def plural_forms(locale: str) -> str:
 def language_of(locale: str) -> str:
     """The bare language code of a normalized locale: `pt_BR` -> `pt`."""
     return locale.split("_", 1)[0]
+
+
+def fallback_locale(locale: str, available: Iterable[str]) -> str | None:
+    """The locale of `available` that serves `locale`: itself, else its language
+    (`de_AT` -> `de`; `deu`, which Babel reads as `de_DE`, -> `de`), else None."""
+    choices = list(available)
+    if locale in choices:
+        return locale
+    language = language_of(locale)
+    return language if language in choices else None
+
+
+def resolve_locale(text: str, available: Iterable[str]) -> str:
+    """The locale of `available` that `text` names, by `fallback_locale`;
+    UnknownLocale with a did-you-mean otherwise."""
+    choices = list(available)
+    try:
+        locale = normalize_locale(text)
+    except UnknownLocale as error:
+        raise UnknownLocale(f"{error}{_did_you_mean(str(text), choices)}") from None
+    found = fallback_locale(locale, choices)
+    if found is None:
+        raise UnknownLocale(
+            f"the glossary has no locale {locale!r}{_did_you_mean(locale, choices)}; "
+            f"it covers {', '.join(choices)}"
+        )
+    return found
+
+
+def _did_you_mean(text: str, choices: list[str]) -> str:
+    import difflib
+
+    cleaned = text.strip().replace("-", "_")
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(cleaned.lower(), list(lowered), n=1, cutoff=0.5)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""

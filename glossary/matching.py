@@ -19,17 +19,37 @@ Rules (docs/glossary-format.md, "Matching rules"):
   each word is such a prefix);
 - longest match first: a shorter match overlapping a longer one is dropped;
 - invisible format characters inside a word (U+200B-U+200D, U+2060, U+FEFF)
-  are ignored, so they cannot hide a term.
+  are ignored, so they cannot hide a term;
+- translations: inflected, derived and compound forms of a rendering count,
+  and the head of a hyphenated name does not; in English a term inside a
+  name is not the term (glossary/matching/morphology.py, docs/morphology.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from glossary.locales import language_of, normalize_locale
+
+# glossary/matching/ holds this module's sub-modules until the planned layout
+# moves this file into that package; a module with __path__ imports them.
+__path__ = [str(Path(__file__).with_name("matching"))]
+
+from glossary.matching.morphology import (
+    MorphIndex,
+    Morphology,
+    bound_head,
+    modifies_name,
+    morphology_for,
+)
+
+# Hidden and look-alike characters: glossary/matching/normalize.py.
+from glossary.matching.normalize import for_matching, needs_normalizing, visible  # noqa: F401 (re-exported)
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
 
@@ -81,7 +101,7 @@ def _gap_class(gap: str) -> str:
 class _Tokens:
     """Words of a text: character spans and casefolded, NFC-normalised keys."""
 
-    __slots__ = ("matches", "keys")
+    __slots__ = ("keys", "matches")
 
     def __init__(self, text: str, fold: Fold) -> None:
         folded = fold(text)
@@ -119,7 +139,7 @@ Payload = tuple[str, Rendering]  # (concept id, rendering)
 class _Pattern:
     """One surface (or stem) to look for, and every rendering it stands for."""
 
-    __slots__ = ("keys", "gaps", "stem_max", "payloads", "chars")
+    __slots__ = ("chars", "gaps", "keys", "payloads", "stem_max")
 
     def __init__(self, keys: tuple[str, ...], gaps: tuple[str, ...], stem_max: int | None) -> None:
         self.keys = keys
@@ -136,13 +156,15 @@ class _Match:
     start: int  # character offsets
     end: int
     payloads: tuple[Payload, ...]
+    morph: bool = False  # found through word formation; listed forms win at equal length
 
 
 class _Index:
     """Patterns keyed by first word; stems keyed by the stem of the first word."""
 
-    def __init__(self, fold: Fold) -> None:
+    def __init__(self, fold: Fold, morphology: Morphology | None = None) -> None:
         self.fold = fold
+        self.morph = MorphIndex(morphology) if morphology is not None else None
         self.exact: dict[str, list[_Pattern]] = {}
         self.stems: dict[str, list[_Pattern]] = {}
         self._seen: dict[tuple[object, ...], _Pattern] = {}
@@ -159,6 +181,8 @@ class _Index:
         return keys, gaps
 
     def add(self, surface: str, payload: Payload, stem_max: int | None = None) -> None:
+        if needs_normalizing(surface):  # the glossary's side is read like the text's
+            surface = for_matching(surface)[0]
         keys, gaps = self._split(surface)
         if not keys:
             return
@@ -171,6 +195,8 @@ class _Index:
             table.setdefault(keys[0], []).append(pattern)
         if payload not in pattern.payloads:
             pattern.payloads.append(payload)
+        if self.morph is not None and stem_max is None:
+            self.morph.add(surface, keys, gaps, payload)
 
     def add_rendering(self, concept_id: str, rendering: Rendering) -> None:
         payload = (concept_id, rendering)
@@ -241,7 +267,22 @@ class _Index:
         return _Match(i, best_last, tokens.start(i), tokens.end(best_last), tuple(payloads))
 
     def find(self, text: str) -> list[_Match]:
-        """Non-overlapping matches, longest first, returned in text order."""
+        """Non-overlapping matches, longest first, returned in text order.
+
+        Hidden and look-alike characters are normalised first
+        (glossary/matching/normalize.py); offsets are the original text's.
+        """
+        if not needs_normalizing(text):
+            return self._find(text)
+        normal, starts, ends = for_matching(text)
+        # min/max: under a right-to-left override the characters run backwards.
+        return [
+            dataclasses.replace(m, start=min(starts[m.start : m.end]), end=max(ends[m.start : m.end]))
+            if m.end > m.start else m
+            for m in self._find(normal)
+        ]
+
+    def _find(self, text: str) -> list[_Match]:
         tokens = _Tokens(text, self.fold)
         keys = tokens.keys
         exact = self.exact
@@ -262,6 +303,8 @@ class _Index:
             match = self._best_at(tokens, i, text, self._candidates(keys[i]))
             if match is not None:
                 matches.append(match)
+        if self.morph is not None:
+            return self._with_morphology(tokens, text, matches)
         if len(matches) < 2:
             return matches
         matches.sort(key=lambda m: (m.start - m.end, m.start))
@@ -274,6 +317,37 @@ class _Index:
             chosen.append(match)
         chosen.sort(key=lambda m: m.start)
         return chosen
+
+    def _with_morphology(self, tokens: _Tokens, text: str, matches: list[_Match]) -> list[_Match]:
+        """Add the forms word formation finds, then drop heads of hyphenated names."""
+        assert self.morph is not None
+
+        def gap(i: int) -> str:
+            return _gap_class(text[tokens.end(i) : tokens.start(i + 1)])
+
+        def capitalised(i: int) -> bool:
+            return text[tokens.start(i)].isupper()
+
+        for first, last, payloads in self.morph.find(tokens.keys, gap, capitalised):
+            matches.append(_Match(first, last, tokens.start(first), tokens.end(last), tuple(payloads), True))
+        matches.sort(key=lambda m: (m.start - m.end, m.morph, m.start))
+        taken = bytearray(len(tokens))
+        chosen: list[_Match] = []
+        for match in matches:
+            if any(taken[match.first : match.last + 1]):
+                continue
+            taken[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
+            chosen.append(match)
+        kept = [
+            m
+            for m in chosen
+            if not (
+                m.first > 0
+                and bound_head(text, m.start, (tokens.start(m.first - 1), tokens.end(m.first - 1)), bool(taken[m.first - 1]))
+            )
+        ]
+        kept.sort(key=lambda m: m.start)
+        return kept
 
 
 def _extend_suffix(text: str, end: int, possessive_only: bool) -> int:
@@ -341,9 +415,10 @@ class SourceMatcher:
     they still identify the concept (Artsakh).
     """
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, *, morphology: bool = True) -> None:
         self.glossary = glossary
         self.locale = glossary.source
+        self._names = morphology  # a term inside a name is not the term
         self._index = _Index(fold_for(self.locale))
         for concept in glossary.concepts.values():
             for rendering in concept.terms.get(self.locale, ()):
@@ -353,6 +428,9 @@ class SourceMatcher:
     def find(self, text: str) -> list[SourceOccurrence]:
         """Occurrences in text order; a text may hold several paragraphs (lines)."""
         matches = self._index.find(text)
+        if matches and self._names:
+            starts = {m.start for m in matches}
+            matches = [m for m in matches if not modifies_name(text, m.start, m.end, starts)]
         if not matches:
             return []
         spans = quoted_spans(text)
@@ -374,11 +452,12 @@ class TargetMatcher:
     renderings stand in: kept means written as in the source.
     """
 
-    def __init__(self, glossary: Glossary, locale: str) -> None:
+    def __init__(self, glossary: Glossary, locale: str, *, morphology: bool = True) -> None:
         self.glossary = glossary
         self.locale = normalize_locale(locale)
         self._suffixes = language_of(self.locale) in _APOSTROPHE_SUFFIX
-        self._index = _Index(fold_for(self.locale))
+        # Inflected, derived and compound forms (glossary/matching/morphology.py).
+        self._index = _Index(fold_for(self.locale), morphology_for(self.locale) if morphology else None)
         for concept in glossary.concepts.values():
             renderings = concept.terms.get(self.locale, ())
             if not renderings and concept.policy is Policy.KEEP:

@@ -94,14 +94,22 @@ class Glossary:
     concepts: dict[str, Concept]
     path: str | None = None
     digest: str = ""
+    # Phrasings in which the source names a term instead of using it ("which
+    # Armenians call {term}"): such an occurrence counts as quoted. None: the
+    # defaults of glossary/judge/mentions.py.
+    mentions: tuple[str, ...] | None = None
 
     def concept(self, concept_id: str) -> Concept:
         """The concept with this id, or UnknownConcept."""
         try:
             return self.concepts[concept_id]
         except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(concept_id, list(self.concepts), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UnknownConcept(
-                f"no concept {concept_id!r} in the glossary; "
+                f"no concept {concept_id!r} in the glossary{hint}; "
                 "`termguard glossary show` lists the ids"
             ) from None
 

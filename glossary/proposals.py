@@ -1,29 +1,37 @@
 """Propose, approve and reject changes to a glossary file.
 
 A proposal says: in concept C, locale L, the rendering TEXT should have status
-S (optionally with more inflected forms), because REASON. It is checked when
-made (the concept and locale exist, the status is valid, and the glossary
-would still load with it applied), kept in `<name>.proposals.yaml` next to the
-glossary until an editor decides, and on approval applied to the YAML with
-`glossary.yaml_edit`, so the file keeps its comments and layout and a
-`git diff` shows only the change. Every step is recorded in
+S (optionally with more inflected forms), because REASON; or, for an import,
+it carries the import's edit records. It is checked when made (the concept
+and locale exist, the status is valid, and the glossary would still load with
+it applied), kept in `<name>.proposals.yaml` next to the glossary until an
+editor decides, and on approval applied by the one edit engine
+(`glossary.edit`), so the file keeps its comments, layout, line endings and
+BOM and a `git diff` shows only the change. Every step is recorded in
 `<name>.history.yaml` (see `glossary.history`).
 
-All three files are written atomically while the glossary's lock file is
-held; an approval writes them as one step and undoes the ones written if a
-later write fails.
+Every command reads each file once, with a snapshot of the bytes it read, and
+writes through `glossary.files.write_group`: all of glossary, proposals and
+history or none of them, even when killed at any point, and never over a save
+that landed after the read. Such a save is merged: the command plans again on
+the newer file and writes then (or refuses, if the change no longer applies).
 """
 
 from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from glossary import files
+from glossary.edit.apply import apply_edits
+from glossary.edit.plan import expand_edits, rendering_edit
+from glossary.edit.records import Change, RenderingChange, rendering_changes
+from glossary.edit.store import GlossaryFile, read_glossary_file
 from glossary.errors import GlossaryError, GlossaryInvalid, Problem, UnknownLocale
 from glossary.history import (
     APPROVED,
@@ -33,37 +41,27 @@ from glossary.history import (
     dump_history,
     dump_yaml_list,
     history_path,
-    load_yaml_list,
-    read_history,
+    read_yaml_list,
     side_path,
 )
-from glossary.load import default_glossary_path, load_glossary
+from glossary.load import default_glossary_path
 from glossary.locales import normalize_locale
 from glossary.model import Glossary, Status
-from glossary.yaml_edit import (
-    DEFAULT_LOCK_TIMEOUT,
-    RenderingChange,
-    ReviewFileError,
-    atomic_write_bytes,
-    edit_text,
-    glossary_lock,
-    load_glossary_text,
-    read_text,
-    write_all_or_nothing,
-)
+from glossary.yaml_edit import DEFAULT_LOCK_TIMEOUT, ReviewFileError, glossary_lock
 
 __all__ = [
     "APPROVED_STATE",
+    "OPEN",
+    "REJECTED_STATE",
     "GlossaryReview",
     "InvalidStatus",
     "MissingField",
     "NothingToChange",
-    "OPEN",
     "Plan",
     "Proposal",
     "ProposalClosed",
     "ProposalInvalid",
-    "REJECTED_STATE",
+    "ReviewConflict",
     "ReviewInputError",
     "UnknownProposal",
     "default_user",
@@ -88,6 +86,8 @@ _HEADER = (
 
 class ReviewInputError(GlossaryError):
     """A request the workflow cannot act on as given (bad status, id, missing reason...)."""
+
+    exit_code = 2  # bad input
 
 
 class InvalidStatus(ReviewInputError):
@@ -119,17 +119,26 @@ class NothingToChange(ProposalInvalid):
     """The glossary already says what the proposal asks for."""
 
 
+class ReviewConflict(ReviewFileError):
+    """The files kept changing under the command (editors saving); nothing was written."""
+
+
+T = TypeVar("T")
+# How often a command plans again on a newer save before it gives up.
+_ATTEMPTS = 5
+
+
 # --------------------------------------------------------------------------- records
 
 
 def utc_now() -> datetime:
     """The current time in UTC (the default clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(moment: datetime) -> str:
     # Seconds are precise enough for a person; UTC so two editors' clocks agree.
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def default_user() -> str:
@@ -170,6 +179,9 @@ class Proposal:
     decided_when: str | None = None
     decision_reason: str | None = None
     changes: tuple[str, ...] = ()
+    # An import's edit records (glossary.edit.records); empty for a rendering proposal.
+    edits: tuple[Change, ...] = ()
+    source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -196,6 +208,9 @@ class Proposal:
             "decided_when": self.decided_when,
             "decision_reason": self.decision_reason,
         }
+        if self.edits:
+            record["source"] = self.source
+            record["edits"] = [{k: v for k, v in e.to_json().items() if k != "description"} for e in self.edits]
         record.update(self.extra)
         return record
 
@@ -204,7 +219,7 @@ class Proposal:
         """Read one record, checking the fields the workflow relies on."""
         known = {
             "id", "state", "concept", "locale", "text", "status", "forms", "reason", "by",
-            "when", "changes", "decided_by", "decided_when", "decision_reason",
+            "when", "changes", "decided_by", "decided_when", "decision_reason", "edits", "source",
         }
 
         def text(key: str) -> str:
@@ -230,6 +245,8 @@ class Proposal:
             decided_when=optional("decided_when"),
             decision_reason=optional("decision_reason"),
             changes=tuple(str(c) for c in record.get("changes") or ()),
+            edits=tuple(Change.from_json(e) for e in record.get("edits") or ()),
+            source=text("source"),
             extra={k: v for k, v in record.items() if k not in known},
         )
         if not _ID.match(proposal.id):
@@ -253,6 +270,8 @@ class Plan:
     text_before: str
     text_after: str
     changes: tuple[RenderingChange, ...]
+    edits: tuple[Change, ...] = ()  # the records the applier wrote
+    data_after: bytes = b""  # the file's bytes after (its line endings and BOM kept)
 
 
 # --------------------------------------------------------------------------- planning
@@ -298,6 +317,17 @@ def _check_clash(after: Glossary, concept_id: str, locale: str, text: str) -> No
 # --------------------------------------------------------------------------- the workflow
 
 
+@dataclass
+class _State:
+    """One read of the three files, each with the snapshot its rewrite is checked against."""
+
+    glossary: GlossaryFile
+    proposals: list[Proposal]
+    proposals_snapshot: files.Snapshot
+    history: list[HistoryEvent]
+    history_snapshot: files.Snapshot
+
+
 class GlossaryReview:
     """The review workflow of one glossary file (None: the curated glossary).
 
@@ -320,23 +350,55 @@ class GlossaryReview:
 
     # -- reading ---------------------------------------------------------------
 
-    def proposals(self, state: str | None = None) -> list[Proposal]:
-        """Every proposal (or those in one state), by id."""
-        if state is not None and state not in STATES:
-            raise ReviewInputError(f"unknown proposal state {state!r}; use one of: {', '.join(STATES)}")
+    def _read_proposals(self) -> tuple[list[Proposal], files.Snapshot]:
+        records, snap = read_yaml_list(self.proposals_path, "proposals")
         found: list[Proposal] = []
-        for index, record in enumerate(load_yaml_list(self.proposals_path, "proposals")):
+        for index, record in enumerate(records):
             try:
                 found.append(Proposal.from_dict(record))
             except (ValueError, TypeError) as error:
                 raise ReviewFileError(f"{self.proposals_path}: proposal {index + 1}: {error}") from None
         found.sort(key=lambda p: p.number)
+        return found, snap
+
+    def _read_history(self) -> tuple[list[HistoryEvent], files.Snapshot]:
+        records, snap = read_yaml_list(self.history_path, "events")
+        events: list[HistoryEvent] = []
+        for index, record in enumerate(records):
+            try:
+                events.append(HistoryEvent.from_dict(record))
+            except (ValueError, TypeError) as error:
+                raise ReviewFileError(f"{self.history_path}: event {index + 1}: {error}") from None
+        return events, snap
+
+    def _settle(self) -> None:
+        # A change a killed command left half done is finished or undone first.
+        try:
+            files.recover(self.glossary_path)
+        except files.FileWriteError as error:
+            raise ReviewFileError(str(error)) from None
+
+    def _state(self) -> _State:
+        glossary = read_glossary_file(self.glossary_path)
+        proposals, proposals_snapshot = self._read_proposals()
+        history, history_snapshot = self._read_history()
+        return _State(glossary, proposals, proposals_snapshot, history, history_snapshot)
+
+    def proposals(self, state: str | None = None) -> list[Proposal]:
+        """Every proposal (or those in one state), by id."""
+        if state is not None and state not in STATES:
+            raise ReviewInputError(f"unknown proposal state {state!r}; use one of: {', '.join(STATES)}")
+        self._settle()
+        found, _ = self._read_proposals()
         return [p for p in found if state is None or p.state == state]
 
     def get(self, proposal_id: str) -> Proposal:
         """The proposal with this id (`P3`, `p3` and `3` all name it)."""
+        return self._find(self.proposals(), proposal_id)
+
+    def _find(self, proposals: list[Proposal], proposal_id: str) -> Proposal:
         wanted = self._normal_id(proposal_id)
-        for proposal in self.proposals():
+        for proposal in proposals:
             if proposal.id == wanted:
                 return proposal
         raise UnknownProposal(
@@ -346,7 +408,8 @@ class GlossaryReview:
 
     def history(self, concept: str | None = None) -> list[HistoryEvent]:
         """Recorded events, oldest first; only those about `concept` if given."""
-        events = read_history(self.glossary_path)
+        self._settle()
+        events, _ = self._read_history()
         return [e for e in events if concept is None or e.concerns(concept)]
 
     # -- planning --------------------------------------------------------------
@@ -358,12 +421,11 @@ class GlossaryReview:
         Raises UnknownConcept, UnknownLocale, InvalidStatus, MissingField,
         NothingToChange or ProposalInvalid.
         """
-        text_before = read_text(self.glossary_path)
-        before = load_glossary(self.glossary_path)
-        return self._plan(text_before, before, concept, locale, text, status, forms)
+        return self._plan(read_glossary_file(self.glossary_path), concept, locale, text, status, forms)
 
-    def _plan(self, text_before: str, before: Glossary, concept: str, locale: str, text: str,
+    def _plan(self, current: GlossaryFile, concept: str, locale: str, text: str,
               status: str | Status, forms: tuple[str, ...] | list[str]) -> Plan:
+        before = current.glossary
         wanted = status if isinstance(status, Status) else _parse_status(status)
         locale = normalize_locale(locale)
         if locale not in before.locales:
@@ -376,30 +438,45 @@ class GlossaryReview:
         if not text or not any(c.isalnum() for c in text):
             raise MissingField("the rendering text is empty; give the term as written in running text")
         cleaned_forms = tuple(dict.fromkeys(_clean(f) for f in forms if _clean(f)))
-        text_after, changes = edit_text(
-            text_before, str(self.glossary_path), concept, locale, text, wanted, cleaned_forms
-        )
-        if all(c.old_status == c.new_status and not c.forms_added for c in changes):
+        change = rendering_edit(before, concept, locale, text, wanted, cleaned_forms)
+        if change.old == change.new:
             raise NothingToChange(
                 f"{concept}/{locale}: {text!r} is already {wanted.value}"
                 + (" with those forms" if cleaned_forms else "")
             )
+        plan = self._apply(current, [change], first=text,
+                           refusal=f"{concept}/{locale}: with {text!r} as {wanted.value} the glossary would not load")
+        _check_clash(plan.after, concept, locale, text)
+        return plan
+
+    def _apply(self, current: GlossaryFile, edits: Sequence[Change], *, first: str | None = None,
+               refusal: str = "with these changes the glossary would not load") -> Plan:
         try:
-            after = load_glossary_text(text_after, str(self.glossary_path), self.glossary_path.parent)
+            applied = apply_edits(current.text, str(self.glossary_path), edits, encode=current.encode)
         except GlossaryInvalid as error:
-            raise ProposalInvalid(
-                f"{concept}/{locale}: with {text!r} as {wanted.value} the glossary would not load",
-                error.problems,
-            ) from None
-        _check_clash(after, concept, locale, text)
-        return Plan(before, after, text_before, text_after, tuple(changes))
+            raise ProposalInvalid(refusal, error.problems) from None
+        described = [c for edit in edits for c in rendering_changes(edit, first=first)]
+        return Plan(current.glossary, applied.glossary, current.text, applied.text, tuple(described),
+                    tuple(edits), current.encode(applied.text))
+
+    def _plan_edits(self, current: GlossaryFile, edits: Sequence[Change]) -> Plan:
+        """An import's records applied to the file as it is now (ApplyConflict if they no longer fit)."""
+        expanded = expand_edits(current.glossary, edits, str(self.glossary_path))
+        if not expanded:
+            raise NothingToChange("the import changes nothing")
+        return self._apply(current, expanded)
+
+    def _plan_proposal(self, current: GlossaryFile, proposal: Proposal) -> Plan:
+        if proposal.edits:
+            return self._plan_edits(current, proposal.edits)
+        return self._plan(current, proposal.concept, proposal.locale, proposal.text, proposal.status,
+                          proposal.forms)
 
     def preview(self, proposal_id: str) -> tuple[Proposal, Plan]:
         """An open proposal and what approving it now would do (nothing is written)."""
         proposal = self.get(proposal_id)
         self._require_open(proposal)
-        return proposal, self.plan(proposal.concept, proposal.locale, proposal.text,
-                                   proposal.status, proposal.forms)
+        return proposal, self._plan_proposal(read_glossary_file(self.glossary_path), proposal)
 
     # -- acting ----------------------------------------------------------------
 
@@ -408,16 +485,17 @@ class GlossaryReview:
         """Check and record a proposal; returns it with what approving it would do."""
         reason = self._required(reason, "--reason: say why the rule should change")
         who = self._who(by)
-        with glossary_lock(self.glossary_path, self.lock_timeout):
-            plan = self.plan(concept, locale, text, status, forms)
-            existing = self.proposals()
+
+        def attempt() -> tuple[Proposal, Plan]:
+            state = self._state()
+            plan = self._plan(state.glossary, concept, locale, text, status, forms)
             requested = plan.changes[0]
             proposal = Proposal(
-                id=f"P{max((p.number for p in existing), default=0) + 1}",
+                id=self._next_id(state.proposals),
                 concept=concept,
                 locale=requested.locale,
                 text=requested.text,
-                status=requested.new_status,
+                status=str(requested.new_status),
                 reason=reason,
                 by=who,
                 when=_iso(self.clock()),
@@ -428,66 +506,77 @@ class GlossaryReview:
                 event=PROPOSED, proposal=proposal.id, concept=concept, locale=proposal.locale,
                 by=who, when=proposal.when, reason=reason, text=proposal.text, status=proposal.status,
             )
-            write_all_or_nothing([
-                (self.history_path, dump_history(self.glossary_path, [*self.history(), event])),
-                (self.proposals_path, self._dump_proposals([*existing, proposal])),
-            ])
-        return proposal, plan
+            self._commit(state, proposals=[*state.proposals, proposal], events=[event])
+            return proposal, plan
+
+        return self._locked(attempt)
+
+    def propose_edits(self, edits: Sequence[Change], reason: str, by: str | None = None, *,
+                      source: str = "", approve_reason: str | None = None) -> tuple[Proposal, Plan]:
+        """Record an import's edit records as one proposal; with `approve_reason`, approve it at once.
+
+        Approving at once writes the glossary, the proposal (approved) and both
+        history events as one change.
+        """
+        reason = self._required(reason, "--reason: say why the import should be made")
+        who = self._who(by)
+        if not edits:
+            raise NothingToChange("the import changes nothing")
+
+        def attempt() -> tuple[Proposal, Plan]:
+            state = self._state()
+            plan = self._plan_edits(state.glossary, edits)
+            when = _iso(self.clock())
+            concepts = list(dict.fromkeys(e.concept for e in edits if e.concept))
+            proposal = Proposal(
+                id=self._next_id(state.proposals), concept=", ".join(concepts), locale="", text="",
+                status="", reason=reason, by=who, when=when,
+                changes=tuple(e.describe() for e in edits), edits=tuple(edits), source=source,
+            )
+            proposed = HistoryEvent(
+                event=PROPOSED, proposal=proposal.id, concept=proposal.concept, locale="", by=who,
+                when=when, reason=reason, edits=tuple(e.to_json() for e in edits), source=source,
+            )
+            if approve_reason is None:
+                self._commit(state, proposals=[*state.proposals, proposal], events=[proposed])
+                return proposal, plan
+            decided, approved = self._decide_approved(proposal, plan, who, approve_reason, when)
+            self._commit(state, proposals=[*state.proposals, decided], events=[proposed, approved], plan=plan)
+            return decided, plan
+
+        return self._locked(attempt)
 
     def approve(self, proposal_id: str, by: str | None = None, reason: str = "") -> tuple[Proposal, HistoryEvent]:
         """Apply an open proposal to the glossary file and record who, when and why.
 
-        The edited file is validated before it replaces the old one, and
-        loaded again afterwards; if anything fails, the glossary, proposals
-        and history are left (or put back) as they were.
+        The edited file is validated before anything is written; glossary,
+        proposals and history change together or not at all. A save that lands
+        after the read is merged: the approval is planned again on it.
         """
         who = self._who(by)
-        with glossary_lock(self.glossary_path, self.lock_timeout):
-            proposal = self.get(proposal_id)
+
+        def attempt() -> tuple[Proposal, HistoryEvent]:
+            state = self._state()
+            proposal = self._find(state.proposals, proposal_id)
             self._require_open(proposal)
-            plan = self.plan(proposal.concept, proposal.locale, proposal.text, proposal.status, proposal.forms)
-            when = _iso(self.clock())
-            decided = replace(
-                proposal, state=APPROVED_STATE, decided_by=who, decided_when=when,
-                decision_reason=_clean(reason) or None,
-                changes=tuple(c.describe() for c in plan.changes),
-            )
-            event = HistoryEvent(
-                event=APPROVED, proposal=proposal.id, concept=proposal.concept, locale=proposal.locale,
-                by=who, when=when, reason=_clean(reason), text=proposal.text, status=proposal.status,
-                changes=plan.changes, proposed_by=proposal.by, proposed_when=proposal.when,
-                proposal_reason=proposal.reason, glossary_before=plan.before.digest,
-                glossary_after=plan.after.digest,
-            )
-            old_texts = self._snapshot()
-            # History first: a crash between writes then leaves a record of an
-            # approval that did not land (visible by its digests), never a
-            # changed rule that nobody recorded.
-            write_all_or_nothing([
-                (self.history_path, dump_history(self.glossary_path, [*self.history(), event])),
-                (self.glossary_path, plan.text_after),
-                (self.proposals_path, self._dump_proposals(
-                    [decided if p.id == proposal.id else p for p in self.proposals()])),
-            ])
-            try:
-                written = load_glossary(self.glossary_path)
-            except GlossaryInvalid as error:
-                self._restore(old_texts)
-                raise ProposalInvalid("the approved glossary did not load; nothing was changed",
-                                      error.problems) from None
-            if written.digest != plan.after.digest:
-                self._restore(old_texts)
-                raise ReviewFileError(
-                    f"{self.glossary_path} changed while it was written; nothing was changed, try again"
-                )
-        return decided, replace(event, glossary_after=written.digest)
+            plan = self._plan_proposal(state.glossary, proposal)
+            decided, event = self._decide_approved(proposal, plan, who, reason, _iso(self.clock()))
+            self._commit(state, proposals=[decided if p.id == proposal.id else p for p in state.proposals],
+                         events=[event], plan=plan)
+            return decided, event
+
+        return self._locked(attempt)
 
     def reject(self, proposal_id: str, reason: str, by: str | None = None) -> Proposal:
         """Close an open proposal without changing the glossary; the reason is required."""
         reason = self._required(reason, "--reason: say why the proposal is rejected")
         who = self._who(by)
-        with glossary_lock(self.glossary_path, self.lock_timeout):
-            proposal = self.get(proposal_id)
+
+        def attempt() -> Proposal:
+            self._settle()
+            proposals, proposals_snapshot = self._read_proposals()
+            history, history_snapshot = self._read_history()
+            proposal = self._find(proposals, proposal_id)
             self._require_open(proposal)
             when = _iso(self.clock())
             decided = replace(proposal, state=REJECTED_STATE, decided_by=who, decided_when=when,
@@ -496,15 +585,72 @@ class GlossaryReview:
                 event=REJECTED, proposal=proposal.id, concept=proposal.concept, locale=proposal.locale,
                 by=who, when=when, reason=reason, text=proposal.text, status=proposal.status,
                 proposed_by=proposal.by, proposed_when=proposal.when, proposal_reason=proposal.reason,
+                source=proposal.source,
             )
-            write_all_or_nothing([
-                (self.history_path, dump_history(self.glossary_path, [*self.history(), event])),
+            self._write([
+                (self.history_path, dump_history(self.glossary_path, [*history, event]), history_snapshot),
                 (self.proposals_path, self._dump_proposals(
-                    [decided if p.id == proposal.id else p for p in self.proposals()])),
+                    [decided if p.id == proposal.id else p for p in proposals]), proposals_snapshot),
             ])
-        return decided
+            return decided
+
+        return self._locked(attempt)
 
     # -- helpers ---------------------------------------------------------------
+
+    def _decide_approved(self, proposal: Proposal, plan: Plan, who: str, reason: str,
+                         when: str) -> tuple[Proposal, HistoryEvent]:
+        decided = replace(
+            proposal, state=APPROVED_STATE, decided_by=who, decided_when=when,
+            decision_reason=_clean(reason) or None,
+            changes=tuple(c.describe() for c in plan.changes) if not proposal.edits else proposal.changes,
+        )
+        event = HistoryEvent(
+            event=APPROVED, proposal=proposal.id, concept=proposal.concept, locale=proposal.locale,
+            by=who, when=when, reason=_clean(reason), text=proposal.text, status=proposal.status,
+            changes=plan.changes, proposed_by=proposal.by, proposed_when=proposal.when,
+            proposal_reason=proposal.reason, glossary_before=plan.before.digest,
+            glossary_after=plan.after.digest, edits=tuple(e.to_json() for e in plan.edits),
+            source=proposal.source,
+        )
+        return decided, event
+
+    def _commit(self, state: _State, *, proposals: list[Proposal], events: list[HistoryEvent],
+                plan: Plan | None = None) -> None:
+        """Write what one command changed as one group, each file checked against its read."""
+        writes: list[tuple[Path, bytes | str, files.Snapshot | None]] = []
+        if plan is not None:
+            # The glossary first: the group's journal lives next to it, where every reader looks.
+            writes.append((self.glossary_path, plan.data_after, state.glossary.snapshot))
+        writes.append((self.proposals_path, self._dump_proposals(proposals), state.proposals_snapshot))
+        writes.append((self.history_path, dump_history(self.glossary_path, [*state.history, *events]),
+                       state.history_snapshot))
+        self._write(writes)
+
+    def _write(self, writes: list[tuple[Path, bytes | str, files.Snapshot | None]]) -> None:
+        try:
+            files.write_group(writes)
+        except files.ConcurrentEditError:
+            raise
+        except files.FileWriteError as error:
+            raise ReviewFileError(str(error)) from None
+
+    def _locked(self, attempt: Callable[[], T]) -> T:
+        """Run `attempt` under the glossary's lock, again on a newer save (up to _ATTEMPTS times)."""
+        with glossary_lock(self.glossary_path, self.lock_timeout):
+            for _ in range(_ATTEMPTS):
+                try:
+                    return attempt()
+                except files.ConcurrentEditError:
+                    continue  # someone saved one of the files since it was read: plan on their save
+        raise ReviewConflict(
+            f"{self.glossary_path} or its side files kept changing while the command ran "
+            f"({_ATTEMPTS} tries); nothing was written, run it again"
+        )
+
+    @staticmethod
+    def _next_id(existing: list[Proposal]) -> str:
+        return f"P{max((p.number for p in existing), default=0) + 1}"
 
     @staticmethod
     def _normal_id(proposal_id: str) -> str:
@@ -541,22 +687,3 @@ class GlossaryReview:
 
     def _dump_proposals(self, proposals: list[Proposal]) -> str:
         return dump_yaml_list(_HEADER, self.glossary_path.name, "proposals", [p.to_dict() for p in proposals])
-
-    def _snapshot(self) -> dict[Path, bytes | None]:
-        saved: dict[Path, bytes | None] = {}
-        for path in (self.glossary_path, self.proposals_path, self.history_path):
-            try:
-                saved[path] = path.read_bytes()
-            except FileNotFoundError:
-                saved[path] = None
-            except OSError as error:
-                raise ReviewFileError(f"{path}: cannot read it: {error.strerror or error}") from None
-        return saved
-
-    @staticmethod
-    def _restore(saved: dict[Path, bytes | None]) -> None:
-        for path, data in saved.items():
-            if data is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_bytes(path, data)

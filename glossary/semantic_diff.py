@@ -54,6 +54,8 @@ CHECKED_KINDS = frozenset({
 class RevisionError(GlossaryError):
     """A git revision (or the file at it) cannot be read."""
 
+    exit_code = 2  # bad input
+
 
 @dataclass(frozen=True)
 class DiffEntry:

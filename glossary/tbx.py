@@ -38,7 +38,6 @@ reported together, each with its line; nothing is returned on any problem.
 from __future__ import annotations
 
 import hashlib
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -49,6 +48,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from glossary.changes import ExchangeInvalid
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
+from glossary.exchange.limits import UNWRITABLE
 from glossary.load import ID_PATTERN
 from glossary.locales import normalize_locale
 from glossary.model import DEFAULT_STEM_MAX, Concept, Glossary, Policy, Quotation, Rendering, Status
@@ -78,7 +78,7 @@ HistoryRecord = dict[str, "str | None"]
 _ORIGINATION_ACTIONS = frozenset({"add", "added", "create", "created", "origination"})
 
 # Characters XML 1.0 cannot carry at all, not even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = UNWRITABLE  # one definition for every export
 
 
 class TbxImport(NamedTuple):

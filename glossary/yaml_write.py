@@ -3,23 +3,24 @@
 Imports (TBX) build a `Glossary` in memory; this module turns it back into the
 file editors own, so that `load_glossary(dump_glossary(g))` gives `g` again.
 It also holds the plain-mapping form of concepts and renderings that change
-records carry. `load_glossary_text` and `write_atomic` are re-exported from
-`glossary.yaml_edit`, which holds the file helpers every writer shares.
+records carry. `load_glossary_text` is re-exported from `glossary.load`.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from glossary.load import SCHEMA_VERSION
+from glossary import files
+from glossary.edit.layout import round_trip_yaml
+from glossary.load import SCHEMA_VERSION, load_glossary_text
 from glossary.model import DEFAULT_STEM_MAX, Concept, Glossary, Rendering
-from glossary.yaml_edit import load_glossary_text, write_atomic
 
 # Wide enough that ruamel never folds a value over two lines: one value per
 # line keeps `git diff` of a generated file readable and line-based.
@@ -104,11 +105,12 @@ def to_commented(value: Any, flow_lists: bool = False) -> Any:
 
 def new_yaml() -> YAML:
     """The ruamel round-trip emitter configured for the documented layout."""
-    yaml = YAML(typ="rt")
-    yaml.width = YAML_WIDTH
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
+    return round_trip_yaml()
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a file (text as UTF-8) through glossary.files, creating its folder; raises OSError (FileWriteError)."""
+    files.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data, parents=True)
 
 
 _CONCEPT_START = re.compile(r"^  - id: ", re.MULTILINE)

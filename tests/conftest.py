@@ -70,3 +70,23 @@ def lexicon() -> dict[str, str]:
     """English word -> test-language word, as the model was trained."""
     rows = (REPO / "tests" / "model" / "lexicon.tsv").read_text(encoding="utf-8").splitlines()
     return dict(row.split("\t", 1) for row in rows if "\t" in row)
+
+
+# Whole modules whose tests start real processes, clusters or browsers, or
+# translate many documents. They are marked `slow`: `pytest -m "not slow"`
+# skips them while working; CI (.ci/run) runs everything.
+SLOW_MODULES = {
+    "test_faults",
+    "test_distributed",
+    "test_report_browser",
+    "test_benchmark_smoke",
+    "test_translate_many",
+    "test_bad_input_matrix",
+    "test_fuzz_cli",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

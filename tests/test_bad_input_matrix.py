@@ -110,6 +110,8 @@ REFUSE = {
     # YAML and XML cannot carry C0 control characters.
     ("glossary-lint", "control-chars"), ("glossary-show", "control-chars"), ("glossary-diff", "control-chars"),
     ("import-tbx", "control-chars"),
+    # A term no export could write (TBX cannot carry C0 controls) is refused at import.
+    ("import-csv", "control-chars"), ("import-po", "control-chars"),
     # A CSV source term must be the glossary's term exactly; an invisible or
     # no-break character makes it another term, named in the message.
     ("import-csv", "zero-width-in-term"), ("import-csv", "zero-width-joiner-in-term"),
@@ -137,7 +139,7 @@ def error_lines(result: Result) -> list[str]:
     """What went wrong: Click's usage/hint lines and lint's closing count left out."""
     return [line for line in result.output.splitlines()
             if line.strip() and not line.startswith(("Usage:", "Try '"))
-            and not re.match(r"Error: \d+ problems? in ", line)]
+            and not re.match(r"Error: .*: invalid glossary, \d+ problems?$", line)]
 
 
 def _run(runner: CliRunner, case: Case, source: Path, work: Path) -> tuple[Result, Path]:

@@ -20,7 +20,6 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from translate import atomic
 from translate.catalog import (
     MACHINE_MARK,
     UNRESOLVED_FLAG,
@@ -499,8 +498,12 @@ def test_write_errors_leave_the_old_catalog(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    target = atomic.tempfile if failing == "mkstemp" else atomic.os
-    monkeypatch.setattr(target, failing, fail)
+    from glossary.files import writing
+
+    if failing == "mkstemp":
+        monkeypatch.setattr(writing, "_write_temp", fail)
+    else:
+        monkeypatch.setattr(writing.os, failing, fail)
     with pytest.raises(CatalogWriteError) as caught:
         update(cat_path, doc(PARA_B))
     monkeypatch.undo()
@@ -523,12 +526,26 @@ def test_permissions_of_the_old_file_are_kept(cat_path: Path) -> None:
 
 def test_lock_timeout_is_a_typed_error(cat_path: Path) -> None:
     update(cat_path, doc(PARA_A))
-    with FileLock(cat_path.with_name(cat_path.name + ".lock")):
+    # Held by another thread: a lock is re-entrant only within one thread.
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with FileLock(cat_path.with_name(cat_path.name + ".lock")):
+            held.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    try:
         start = time.monotonic()
         with pytest.raises(CatalogLockTimeout):
             with CatalogUpdate.open(cat_path, locale="qtc", domain="article", header=HEADER, lock_timeout=0.3):
                 pass
         assert time.monotonic() - start < 5
+    finally:
+        done.set()
+        holder.join()
 
 
 def _worker(*args: str) -> subprocess.Popen[str]:

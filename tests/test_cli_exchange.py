@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from glossary import load_glossary
 from glossary.po_exchange import export_po, po_path, write_po
 from translate.cli_exchange import exchange_commands
+from translate.cli_review import review_commands
 
 DATA = Path(__file__).resolve().parent / "data" / "exchange"
 FIXTURE = DATA / "glossary.yaml"
@@ -23,7 +24,7 @@ def group() -> None:
     """Test group."""
 
 
-for _command in exchange_commands:
+for _command in [*exchange_commands, *review_commands]:
     group.add_command(_command)
 
 
@@ -88,7 +89,8 @@ def test_tbx_import_applies_in_place(runner: CliRunner, yaml_copy: Path, tmp_pat
     tbx = tmp_path / "desk.tbx"
     run(runner, "export", "--format", "tbx", "--glossary", str(yaml_copy), "-o", str(tbx))
     tbx.write_text(tbx.read_text(encoding="utf-8").replace(">review<", ">enforce<"), encoding="utf-8")
-    result = run(runner, "import", str(tbx), "--format", "tbx", "--glossary", str(yaml_copy), "--apply")
+    result = run(runner, "import", str(tbx), "--format", "tbx", "--glossary", str(yaml_copy), "--apply",
+                 "--by", "ana", "--reason", "desk TBX")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "2020-war: policy: 'review' -> 'enforce'"
     assert "# the region" in yaml_copy.read_text(encoding="utf-8")
@@ -112,10 +114,23 @@ def test_csv_import_prints_and_applies(runner: CliRunner, yaml_copy: Path, tmp_p
     assert result.stdout.splitlines() == [
         "karabakh [de]: preferred rendering: 'Karabach' -> 'Bergkarabach' ('Karabach' becomes admitted)"]
     assert yaml_copy.read_bytes() == before
+    # --apply alone records a proposal for an editor; the glossary is unchanged.
     result = run(runner, *args, "--apply")
     assert result.exit_code == 0, result.output
+    assert "P1 proposed: 1 change(s)" in result.stderr
+    assert f"termguard glossary approve P1 --glossary {yaml_copy}" in result.stderr
+    assert yaml_copy.read_bytes() == before
+    result = run(runner, "approve", "P1", "--glossary", str(yaml_copy), "--by", "ed", "--reason", "ok")
+    assert result.exit_code == 0, result.output
     assert load_glossary(yaml_copy).preferred("karabakh", "de").text == "Bergkarabach"  # type: ignore[union-attr]
-    assert "applied 1 change(s)" in result.stderr
+    # With --by and --reason an import is approved at once.
+    csv_file.write_text("Karabakh,Karabach\n", encoding="utf-8")
+    result = run(runner, *args, "--apply", "--by", "ana", "--reason", "back")
+    assert result.exit_code == 0, result.output
+    assert "applied 1 change(s)" in result.stderr and "as P2, approved by ana" in result.stderr
+    assert load_glossary(yaml_copy).preferred("karabakh", "de").text == "Karabach"  # type: ignore[union-attr]
+    history = run(runner, "history", "karabakh", "--glossary", str(yaml_copy), "--json")
+    assert [e["event"] for e in json.loads(history.stdout)] == ["proposed", "approved", "proposed", "approved"]
 
 
 def test_po_export_default_path_and_import_json(
@@ -124,8 +139,9 @@ def test_po_export_default_path_and_import_json(
     monkeypatch.chdir(tmp_path)
     result = run(runner, "export", "--format", "po", "--locale", "pt_BR", "--glossary", str(yaml_copy))
     assert result.exit_code == 0, result.output
-    path = Path("locales/pt_BR/LC_MESSAGES/glossary.po")
+    path = Path("glossary.pt_BR.po")
     assert path.exists()
+    assert not Path("locales").exists()  # never into the catalog folder unless asked
     text = path.read_text(encoding="utf-8").replace('msgstr "Armênia"', 'msgstr "Arménia"')
     path.write_text(text, encoding="utf-8")
     result = run(runner, "import", str(path), "--format", "po", "--glossary", str(yaml_copy), "--json")
@@ -142,7 +158,12 @@ def test_po_export_every_target_locale(
     monkeypatch.chdir(tmp_path)
     result = run(runner, "export", "--format", "po", "--glossary", str(yaml_copy))
     assert result.exit_code == 0, result.output
-    assert sorted(p.parts[1] for p in Path("locales").glob("*/LC_MESSAGES/glossary.po")) == ["de", "pt_BR", "ru", "tr"]
+    assert sorted(p.name for p in Path(".").glob("glossary.*.po")) == [
+        "glossary.de.po", "glossary.pt_BR.po", "glossary.ru.po", "glossary.tr.po"]
+    assert not Path("locales").exists()
+    result = run(runner, "export", "--format", "po", "--locale", "de", "--into", "exchange", "--glossary", str(yaml_copy))
+    assert result.exit_code == 0, result.output
+    assert Path("exchange/de/LC_MESSAGES/glossary.po").is_file()
 
 
 BAD_INPUTS = [
@@ -166,7 +187,10 @@ def test_bad_input_exit_2_one_line_each_nothing_applied(
     result = run(runner, *argv)
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
-    assert len(lines) == count and all(line.startswith(f"error: {DATA / name}:") for line in lines), lines
+    # The one report of an invalid input: a head line, then one line per problem.
+    assert lines[0].startswith(f"Error: {DATA / name}:"), lines
+    problems = lines[1:] if len(lines) > 1 else lines
+    assert len(problems) == count and all(f"{DATA / name}:" in line for line in problems), lines
     assert "Traceback" not in result.output
     assert yaml_copy.read_bytes() == before
 
@@ -177,7 +201,7 @@ def test_bad_input_exit_2_one_line_each_nothing_applied(
         (["export", "--format", "csv"], "needs exactly one --locale"),
         (["export", "--format", "csv", "--locale", "xx-Nowhere"], "unknown locale"),
         (["export", "--format", "po", "--locale", "fr"], "not one of the glossary's locales"),
-        (["import", "missing.po", "--format", "po"], "cannot read"),
+        (["import", "missing.po", "--format", "po"], "no such file"),
         (["import", "x.csv", "--format", "csv"], "needs --locale"),
     ],
     ids=["csv-no-locale", "unknown-locale", "locale-not-listed", "missing-file", "csv-import-no-locale"],
@@ -223,4 +247,4 @@ def test_invalid_glossary_is_bad_input(runner: CliRunner, tmp_path: Path) -> Non
     broken.write_text("schema: 1\nsource: en\n", encoding="utf-8")
     result = run(runner, "export", "--format", "tbx", "--glossary", str(broken))
     assert result.exit_code == 2
-    assert all(line.startswith("error: ") for line in result.stderr.splitlines())
+    assert result.stderr.startswith(f"Error: {broken}: invalid glossary")

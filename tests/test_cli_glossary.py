@@ -45,7 +45,7 @@ def test_lint_valid(runner: CliRunner, cli: click.Group) -> None:
 def test_lint_invalid_lists_every_problem(runner: CliRunner, cli: click.Group) -> None:
     path = DATA / "many_problems.yaml"
     result = runner.invoke(cli, ["glossary", "lint", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{path}:6: unknown policy 'enforced'" in result.output
     assert "unknown key 'staus'" in result.output
     assert "Traceback" not in result.output
@@ -118,6 +118,11 @@ def test_check_violations_json(runner: CliRunner, cli: click.Group, tmp_path: Pa
             "note": "Standard exonym in each locale.",
             "quoted": False,
             "hint": "the translation needs Азербайджан (inflected forms count)",
+            "occurrence": 2,
+            "source_span": [23, 33],
+            "found_span": None,
+            "waived": None,
+            "outcome": "unresolved",
         }
     ]
 
@@ -150,11 +155,11 @@ def test_check_bad_input_exits_2(
     assert "Traceback" not in result.output
 
 
-def test_check_with_invalid_glossary_exits_1(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
+def test_check_with_invalid_glossary_exits_2(runner: CliRunner, cli: click.Group, tmp_path: Path) -> None:
     source = write(tmp_path, "en.txt", SOURCE)
     target = write(tmp_path, "ru.txt", RU_GOOD)
     bad = DATA / "unknown_status.yaml"
     result = runner.invoke(cli, ["check", str(source), str(target), "--locale", "ru", "--glossary", str(bad)])
-    assert result.exit_code == 1
-    assert "is invalid (1 problem: unknown status 'prefered'" in result.output
-    assert f"termguard glossary lint {bad}" in result.output
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {bad}:") and len(result.output.splitlines()) == 1
+    assert "unknown status 'prefered'" in result.output

@@ -140,8 +140,9 @@ def test_approving_twice_and_an_invalid_glossary(runner: CliRunner, group: click
     assert propose_other.exit_code == 0
     glossary_file.write_text("schema: 1\nsource: en\nconcepts: 3\n", encoding="utf-8")
     broken = run(runner, group, glossary_file, "approve", "P2", "--by", "carol")
-    assert broken.exit_code == 1
-    assert "invalid glossary" in broken.output and len(broken.output.strip().splitlines()) == 1
+    assert broken.exit_code == 2  # an invalid glossary is bad input, in every command
+    lines = broken.output.strip().splitlines()
+    assert "invalid glossary, 2 problems" in lines[0] and len(lines) == 3  # the head line, then each problem
 
 
 # --------------------------------------------------------------------------- diff

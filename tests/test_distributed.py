@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, REPO, TEST_MODEL
 
+from conftest import ARTICLE, REPO, TEST_MODEL
 from translate.batch import Target, translate_documents
 from translate.engine import DecodeOptions, Engine
 from translate.errors import TermguardError

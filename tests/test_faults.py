@@ -26,7 +26,6 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TEST_MODEL
-from translate import atomic
 from translate.catalog import (
     CatalogParseError,
     CatalogUpdate,
@@ -200,7 +199,10 @@ def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(tmp_path: Path, pac
     doc = tmp_path / "long.txt"
     doc.write_text("\n".join(sentences()) + "\n", encoding="utf-8")  # 300 paragraphs: seconds of decoding
     catalogs = tmp_path / "locales"
-    lock = catalog_path(catalogs, "qtc", "long").with_name("long.po.lock")
+    from glossary.files import locks
+
+    # The lock file lives in the child's cache folder, named by the catalog's path.
+    lock = Path(env["XDG_CACHE_HOME"]) / "termguard" / "locks" / locks.lock_path(catalog_path(catalogs, "qtc", "long")).name
     child = spawn(["translate", str(doc), "--to", "qtc", "--glossary", str(QTC_GLOSSARY),
                    "--catalog-dir", str(catalogs), "-o", str(tmp_path / "out" / "long.qtc.txt")], env, tmp_path)
     # The lock file appears when the catalog session opens, right before decoding.
@@ -318,7 +320,12 @@ def test_injected_write_errors_through_the_cli(runner: CliRunner, test_model: Pa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(getattr(atomic, target), name, fail)
+    from glossary.files import writing
+
+    if target == "tempfile":  # the temporary file cannot be created
+        monkeypatch.setattr(writing, "_write_temp", fail)
+    else:
+        monkeypatch.setattr(writing.os, name, fail)
     result = _translate(runner, _one_doc(tmp_path / "b", 1), catalogs, tmp_path / "out1.txt")
     monkeypatch.undo()
     assert result.exit_code == 1, result.output

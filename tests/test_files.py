@@ -65,9 +65,11 @@ def test_owner_is_kept_when_root_rewrites_a_users_file(tmp_path: Path) -> None:
 
 def test_missing_file_is_created_with_its_folders_and_umask_mode(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "out.txt"
+    with pytest.raises(FileWriteError, match="No such file"):
+        write_bytes(target, b"data")  # a mistyped folder is not created unasked
     old = os.umask(0o027)
     try:
-        write_bytes(target, b"data")
+        write_bytes(target, b"data", parents=True)
     finally:
         os.umask(old)
     assert target.read_bytes() == b"data"
@@ -103,7 +105,7 @@ def test_symlink_is_written_through_and_kept(tmp_path: Path) -> None:
 def test_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
     link = tmp_path / "link"
     link.symlink_to(tmp_path / "sub" / "made.txt")
-    write_text(link, "x")
+    write_text(link, "x", parents=True)
     assert link.is_symlink() and (tmp_path / "sub" / "made.txt").read_text() == "x"
 
 

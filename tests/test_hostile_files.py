@@ -175,8 +175,15 @@ ARCHIVES: list[tuple[str, Callable[[Path], Path], str]] = [
 
 @pytest.fixture
 def installed_before(packages_dir: Path, tmp_path: Path) -> bytes:
-    """A (fake) en->zz package already installed: a refused upgrade must leave it alone."""
-    good = _zip(tmp_path / "good.argosmodel", {"pkg/metadata.json": META, "pkg/model/model.bin": b"old"})
+    """An en->zz package already installed: a refused upgrade must leave it alone."""
+    # The test model re-labelled: installs verify the model files, so it must be a real package.
+    members = {}
+    with zipfile.ZipFile(TEST_MODEL) as model:
+        for info in model.infolist():
+            if not info.is_dir():
+                members["pkg/" + info.filename.split("/", 1)[1]] = model.read(info)
+    members["pkg/metadata.json"] = META
+    good = _zip(tmp_path / "good.argosmodel", members)
     packages.install_file(good)
     return (packages_dir / "translate-en_zz" / "model" / "model.bin").read_bytes()
 
@@ -342,7 +349,7 @@ def test_hostile_yaml_is_refused_quickly(runner: CliRunner, tmp_path: Path, case
     start = time.monotonic()
     result = runner.invoke(main, args)
     assert time.monotonic() - start < 5
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # an invalid glossary is bad input in every command
     assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
     assert message in result.output
     assert not marker.exists()  # no tag ever constructs a Python object

@@ -295,19 +295,17 @@ def test_approvals_are_checked_against_the_glossary_as_it_is_then(review: Glossa
 def test_failed_write_leaves_every_file_as_it_was(
     review: GlossaryReview, glossary_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import glossary.yaml_edit as yaml_edit
 
     review.propose("karabakh", "de", "Bergkarabach", "preferred", "Duden", by="alice")
     paths = [glossary_file, proposals_path(glossary_file), history_path(glossary_file)]
     before = {path: path.read_bytes() for path in paths}
-    real = yaml_edit.atomic_write_bytes
+    from glossary.files import writing
 
-    def failing(path: Path, data: bytes) -> None:
-        if Path(path) == proposals_path(glossary_file):
-            raise ReviewFileError(f"{path}: cannot write it: No space left on device")
-        real(path, data)
+    def failing(step: str) -> None:
+        if step == f"temp:{proposals_path(glossary_file).name}":
+            raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(yaml_edit, "atomic_write_bytes", failing)
+    monkeypatch.setattr(writing, "_fault", failing)
     with pytest.raises(ReviewFileError):
         review.approve("P1", by="carol")
     assert {path: path.read_bytes() for path in paths} == before
@@ -442,7 +440,7 @@ def test_impact_reports_broken_reviewed_entries_and_affected_fuzzy_ones(review: 
     # The line points into the entry (its comments or its msgid), for an editor to jump to.
     lines = path.read_text(encoding="utf-8").splitlines()
     assert f'msgid "{GERMAN[0][0]}"' in lines[broken.line - 1 : broken.line + 3]
-    assert {v.kind for v in broken.new_violations} == {"forbidden", "missing"}
+    assert {v.kind for v in broken.new_violations} == {"forbidden"}  # one verdict per occurrence, naming its source
     assert report.to_dict()["broken"] == 1
 
 
@@ -462,7 +460,7 @@ def test_impact_without_baseline_audits_every_reviewed_entry(tmp_path: Path) -> 
     write_catalog(catalogs, "es", [("Karabakh.", "Karabaj.", False)])
     report = glossary_impact(load_glossary(SMALL), catalogs, None)
     assert [(e.msgid, sorted(v.kind for v in e.new_violations)) for e in report.broken] == [
-        ("Yerevan said so.", ["deprecated", "missing"])
+        ("Yerevan said so.", ["deprecated"])
     ]
     assert report.skipped == [(str(catalogs / "es" / "LC_MESSAGES" / "article.po"), "the glossary has no locale 'es'")]
 

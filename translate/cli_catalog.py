@@ -11,19 +11,19 @@ from typing import Any
 
 import click
 
-from translate.atomic import AtomicWriteError, atomic_write_bytes
+from glossary.files import write_text
 from translate.catalog import (
     CatalogError,
     catalog_stats,
     compile_catalog,
-    entry_is_reviewed,
     iter_catalogs,
     load_catalog,
     render_document,
 )
+from translate.cli_errors import Group
 
 DEFAULT_CATALOG_DIR = "locales"
-_STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations")
+_STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations", "waived")
 
 _catalog_dir_option = click.option(
     "--catalog-dir",
@@ -35,29 +35,22 @@ _catalog_dir_option = click.option(
 
 
 def _normalize_locale(locale: str) -> str:
-    """The glossary's canonical form (pt-br -> pt_BR); as given if that helper is absent."""
-    try:
-        from glossary.locales import normalize_locale
-    except ImportError:
-        return locale.strip()
-    try:
-        return normalize_locale(locale)
-    except Exception as error:  # glossary.errors.UnknownLocale; its class may move
-        raise click.UsageError(str(error)) from None
+    """The glossary's canonical form (pt-br -> pt_BR); UnknownLocale (exit 2) goes up to the group."""
+    from glossary.locales import normalize_locale
+
+    return normalize_locale(locale)
 
 
 def _display_name(locale: str) -> str:
+    from babel import UnknownLocaleError
+
+    from glossary.errors import TermguardError
+    from glossary.locales import display_name
+
     try:
-        from glossary.locales import display_name
-
         return str(display_name(locale))
-    except Exception:  # unknown to Babel, or the glossary package is absent
-        try:
-            from babel import Locale
-
-            return str(Locale.parse(locale).english_name)
-        except Exception:
-            return locale
+    except (TermguardError, UnknownLocaleError, ValueError, TypeError):  # a folder name Babel does not know
+        return locale
 
 
 def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, str, Path]]:
@@ -67,24 +60,65 @@ def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, s
     return found
 
 
-@click.group("catalog")
+@click.group("catalog", cls=Group)
 def catalog_group() -> None:
-    """Inspect, compile and render the per-locale gettext catalogs."""
+    """Inspect, compile and render the per-locale gettext catalogs.
+
+    \b
+    Examples:
+      termguard catalog status
+      termguard catalog render --locale de -o article.de.txt
+      termguard catalog check --locale de --json
+      termguard catalog compile --catalog-dir locales
+    """
+
+
+def _load_glossary(glossary_path: Path | None) -> Any:
+    from glossary import load_glossary
+
+    return load_glossary(glossary_path)  # GlossaryInvalid: reported by translate.cli_errors, like everywhere
+
+
+def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
+    """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
+    from glossary.judge import Judge
+    from translate.catalogs.judging import catalog_document, judge_lines
+
+    po = load_catalog(path)  # a broken catalog is an error even where the glossary has no locale
+    if _normalize_locale(locale) not in glossary.locales:
+        return None
+    return judge_lines(Judge(glossary, _normalize_locale(locale)), catalog_document(po))
 
 
 @catalog_group.command("status")
 @_catalog_dir_option
+@click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Glossary YAML the violations are judged with (default: the curated one).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(catalog_dir: Path, as_json: bool) -> None:
-    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog."""
+def status(catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
+    """Translated, fuzzy, untranslated, obsolete and violation counts per catalog.
+
+    Violations are the judge's unresolved occurrences in the whole catalog (the
+    same as `catalog check` and `report`); "-" when the glossary has no
+    renderings for the catalog's locale.
+
+    \b
+    Examples:
+      termguard catalog status
+      termguard catalog status --catalog-dir out/locales --json
+    """
+    glossary = _load_glossary(glossary_path)
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for locale, domain, path in _catalogs(catalog_dir):
         try:
             stats = catalog_stats(path)
-        except CatalogError as error:
-            errors.append(str(error))
+            judged = _judged(path, glossary, locale)
+        except (CatalogError, click.UsageError) as error:
+            errors.append(str(error.message if isinstance(error, click.UsageError) else error))
             continue
+        stats["violations"] = None if judged is None else sum(1 for _line, v in judged if v.is_error)
+        stats["waived"] = None if judged is None else sum(1 for _line, v in judged if v.waived)
         rows.append({"locale": locale, "language": _display_name(locale), "domain": domain,
                      "path": str(path), **stats})
     if as_json:
@@ -93,7 +127,7 @@ def status(catalog_dir: Path, as_json: bool) -> None:
         click.echo(f"no catalogs in {catalog_dir}")
     elif rows:  # a table with no row would only bury the error lines below
         header = ("locale", "language", "domain", *_STAT_KEYS)
-        table = [header] + [tuple(str(r[k]) for k in header) for r in rows]
+        table = [header] + [tuple("-" if r[k] is None else str(r[k]) for k in header) for r in rows]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         for row in table:
             click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -105,16 +139,26 @@ def status(catalog_dir: Path, as_json: bool) -> None:
 
 @catalog_group.command("compile")
 @_catalog_dir_option
-def compile_(catalog_dir: Path) -> None:
-    """Write a .mo file next to every .po file (reviewed entries only)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the written .mo files as JSON.")
+def compile_(catalog_dir: Path, as_json: bool) -> None:
+    """Write a .mo file next to every .po file (reviewed entries only).
+
+    \b
+    Examples:
+      termguard catalog compile
+      termguard catalog compile --catalog-dir out/locales --json
+    """
     catalogs = _catalogs(catalog_dir)
     if not catalogs:
         raise click.ClickException(f"no catalogs in {catalog_dir}")
-    for _locale, _domain, path in catalogs:
-        try:
-            click.echo(str(compile_catalog(path)))
-        except CatalogError as error:
-            raise click.ClickException(str(error)) from None
+    written = []
+    for locale, domain, path in catalogs:
+        target = compile_catalog(path)  # CatalogError: one line, by translate.cli_errors
+        written.append({"locale": locale, "domain": domain, "po": str(path), "mo": str(target)})
+        if not as_json:
+            click.echo(str(target))
+    if as_json:
+        click.echo(json.dumps(written, ensure_ascii=False, indent=2))
 
 
 @catalog_group.command("render")
@@ -126,7 +170,13 @@ def compile_(catalog_dir: Path) -> None:
               help="Write here instead of standard output.")
 @_catalog_dir_option
 def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, catalog_dir: Path) -> None:
-    """Rebuild the translated document in the source layout."""
+    """Rebuild the translated document in the source layout.
+
+    \b
+    Examples:
+      termguard catalog render --locale de
+      termguard catalog render --locale de --domain article --no-fuzzy -o article.de.txt
+    """
     locale = _normalize_locale(locale)
     catalogs = _catalogs(catalog_dir, locale)
     if domain is not None:
@@ -138,17 +188,11 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
         names = ", ".join(c[1] for c in catalogs)
         raise click.UsageError(f"locale {locale!r} has several domains ({names}); pick one with --domain")
     path = catalogs[0][2]
-    try:
-        text, fallbacks = render_document(path, fuzzy=fuzzy)
-    except CatalogError as error:
-        raise click.ClickException(str(error)) from None
+    text, fallbacks = render_document(path, fuzzy=fuzzy)  # errors: one line, by translate.cli_errors
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            atomic_write_bytes(output, text.encode("utf-8"))
-        except AtomicWriteError as error:
-            raise click.ClickException(str(error.strerror or error)) from None
+        write_text(output, text)
     plural = "" if fallbacks == 1 else "s"
     click.echo(f"{fallbacks} paragraph{plural} fell back to the source text", err=True)
 
@@ -158,9 +202,20 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
 @_catalog_dir_option
 @click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Glossary YAML file (default: the curated one).")
-def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> None:
-    """Check reviewed translations in the catalogs against the glossary; exit 1 on violations."""
-    from glossary import GlossaryError, check_document, load_glossary
+@click.option("--json", "as_json", is_flag=True, help="Print every verdict as JSON records.")
+def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None:
+    """Judge every catalog as one document against the glossary; exit 1 on violations.
+
+    Reviewed and machine entries alike (the whole output a render would
+    publish); each finding says which. Waived findings are shown, not counted.
+
+    \b
+    Examples:
+      termguard catalog check
+      termguard catalog check --locale de --glossary my-glossary.yaml --json
+    """
+    from glossary.matching import visible
+    from translate.catalogs.judging import entry_state
 
     if locale is not None:
         locale = _normalize_locale(locale)
@@ -168,37 +223,104 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None) -> 
     if not catalogs:
         where = f" for locale {locale!r}" if locale else ""
         raise click.UsageError(f"no catalogs{where} in {catalog_dir}")
-    try:
-        glossary = load_glossary(glossary_path)
-    except GlossaryError as error:
-        # GlossaryInvalid lists one problem per line; keep the message on one line.
-        parts = [part.strip() for part in str(error).splitlines() if part.strip()]
-        raise click.ClickException("; ".join(parts[:3]) + ("; ..." if len(parts) > 3 else "")) from None
+    glossary = _load_glossary(glossary_path)
     errors = 0
+    records: list[dict[str, Any]] = []
     for cat_locale, _domain, path in catalogs:
         try:
-            entries = [e for e in load_catalog(path) if not e.obsolete and entry_is_reviewed(e)]
+            judged = _judged(path, glossary, cat_locale)
         except CatalogError as error:
             raise click.ClickException(str(error)) from None
-        sources = [e.msgid for e in entries]
-        targets = [e.msgstr for e in entries]
-        try:
-            violations = check_document(sources, targets, glossary, cat_locale)
-        except GlossaryError as error:
+        if judged is None:
+            message = f"the glossary has no locale {_normalize_locale(cat_locale)!r}"
             if locale is not None:
-                raise click.ClickException(f"{path}: {error}") from None
-            click.echo(f"{path}: skipped: {error}", err=True)
+                raise click.ClickException(f"{path}: {message}")
+            click.echo(f"{path}: skipped: {message}", err=True)
             continue
-        for violation in violations:
-            entry = entries[violation.paragraph - 1]
+        for line, verdict in judged:
+            entry = line.entry
+            if as_json:
+                records.append({"catalog": str(path), "locale": cat_locale, "line": entry.linenum,
+                                "state": entry_state(entry), **verdict.to_dict()})
+            errors += verdict.is_error
+            if as_json or verdict.kind in ("ok", "quoted"):
+                continue
             where = f"{path}:{entry.linenum}" if entry.linenum else str(path)
-            ref = f" ({entry.occurrences[0][0]}:{entry.occurrences[0][1]})" if entry.occurrences else ""
-            found = f" found {violation.found!r}" if violation.found else ""
-            expected = f", expected {' / '.join(violation.expected)}" if violation.expected else ""
-            click.echo(f"{where}{ref}: {violation.kind} [{violation.concept}]{found}{expected}")
-            if getattr(violation, "is_error", True):
-                errors += 1
+            ref = f" ({entry.occurrences[0][0]}:{line.number})" if entry.occurrences else ""
+            source = f" source {verdict.source!r};" if verdict.source else ""
+            found = f" found {verdict.found!r}" if verdict.found else ""
+            expected = f", expected {' / '.join(verdict.expected)}" if verdict.expected else ""
+            waived = f" (waived by {verdict.waived})" if verdict.waived else ""
+            click.echo(visible(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
+                               f" [{entry_state(entry)}]{waived}"))
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if errors:
         plural = "" if errors == 1 else "s"
-        raise click.ClickException(f"{errors} glossary violation{plural} in reviewed translations")
-    click.echo("no glossary violations in reviewed translations")
+        raise click.ClickException(f"{errors} glossary violation{plural} in the catalogs")
+    if not as_json:
+        click.echo("no glossary violations in the catalogs")
+
+
+@catalog_group.command("waive")
+@click.option("--locale", "locale", required=True, help="Locale of the catalog, e.g. de or pt_BR.")
+@click.option("--domain", default=None, help="Catalog domain; needed if the locale has several.")
+@click.option("--line", "line", type=click.IntRange(1), required=True,
+              help="Source line of the paragraph (as `catalog check` shows it: (article.txt:LINE)).")
+@click.option("--concept", required=True, help="Concept id of the finding.")
+@click.option("--kind", required=True, help="Kind of the finding (missing, forbidden, inconsistent, ...).")
+@click.option("--by", "by", required=True, help="Who accepts the finding.")
+@click.option("--reason", required=True, help="Why it is acceptable here.")
+@_catalog_dir_option
+@click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Glossary YAML file (default: the curated one).")
+def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, by: str, reason: str,
+          catalog_dir: Path, glossary_path: Path | None) -> None:
+    """Accept one finding on one catalog entry, saying who and why.
+
+    The waiver is written into the entry (a translator comment and the flag
+    termguard-waived) and holds only while the entry's text is unchanged:
+    every command then shows the finding as waived, not as an error.
+    """
+    from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
+    from translate.catalogs.judging import catalog_document
+    from translate.catalogs.waivers import add_waiver
+
+    locale = _normalize_locale(locale)
+    catalogs = _catalogs(catalog_dir, locale)
+    if domain is not None:
+        catalogs = [c for c in catalogs if c[1] == domain]
+    if len(catalogs) != 1:
+        what = f"locale {locale!r}" + (f", domain {domain!r}" if domain else "")
+        problem = "no catalog" if not catalogs else "several catalogs (pick one with --domain)"
+        raise click.UsageError(f"{problem} for {what} in {catalog_dir}")
+    path = catalogs[0][2]
+    glossary = _load_glossary(glossary_path)
+    if not by.strip() or not reason.strip():
+        raise click.BadParameter("say who accepts the finding and why", param_hint="--by/--reason")
+    try:
+        before = snapshot(path)
+        po = load_catalog(path)
+        judged = _judged(path, glossary, locale)
+    except CatalogError as error:
+        raise click.ClickException(str(error)) from None
+    if judged is None:
+        raise click.UsageError(f"the glossary has no locale {locale!r}")
+    lines = {item.number: item for item in catalog_document(po)}
+    if line not in lines:
+        raise click.BadParameter(f"no catalog entry for source line {line}", param_hint="--line")
+    findings = [v for item, v in judged if item.number == line and v.concept == concept and v.kind == kind]
+    if not findings:
+        here = sorted({f"{v.concept} {v.kind}" for item, v in judged if item.number == line and v.is_error})
+        raise click.BadParameter(
+            f"line {line} has no {kind} finding for {concept!r}"
+            + (f" (it has: {', '.join(here)})" if here else " (it has no finding)"), param_hint="--concept/--kind")
+    add_waiver(lines[line].entry, concept, kind, by, reason)
+    try:
+        write_bytes(path, str(po).encode("utf-8"), expect=before)
+    except ConcurrentEditError:
+        raise click.ClickException(f"{path} changed while the waiver was written; nothing was written, "
+                                   "run the command again") from None
+    except FileWriteError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{path}: line {line}: {kind} [{concept}] waived by {' '.join(by.split())}")

@@ -18,7 +18,10 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from translate.cli_errors import Command
+
 FORMATS = ("tbx", "csv", "po")
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 SHAPES = ("deepl", "amazon")
 
 
@@ -28,7 +31,7 @@ class _Failure(click.ClickException):
     def __init__(self, lines: list[str], exit_code: int) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # ClickException's class default, per instance here
 
     def show(self, file: IO[Any] | None = None) -> None:
         for line in self.lines:
@@ -42,7 +45,7 @@ def _bad_input(error: Exception | str) -> NoReturn:
     from glossary.errors import GlossaryInvalid
 
     if isinstance(error, GlossaryInvalid):
-        raise _Failure([str(p) for p in error.problems], 2)
+        raise error  # reported by translate.cli_errors, the same in every command
     raise _Failure([str(error).splitlines()[0] if str(error) else repr(error)], 2)
 
 
@@ -57,12 +60,9 @@ def _note(message: str) -> None:
 
 def _load(path: Path | None) -> Any:
     """The glossary to export from or import into (curated by default); bad glossary = exit 2."""
-    from glossary import GlossaryError, load_glossary
+    from glossary import load_glossary
 
-    try:
-        return load_glossary(path)
-    except GlossaryError as error:
-        _bad_input(error)
+    return load_glossary(path)  # GlossaryInvalid: exit 2, reported by translate.cli_errors
 
 
 def _read_history(path: Path | None) -> list[dict[str, Any]]:
@@ -91,20 +91,23 @@ def _write(path: Path, data: str | bytes) -> None:
 # ---------------------------------------------------------------- export
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Exchange format.")
 @click.option("--locale", "locales", multiple=True,
               help="Target locale (csv: exactly one; po: one or more, default every target locale).")
 @click.option("--shape", type=click.Choice(SHAPES), default="deepl", show_default=True,
               help="CSV shape: DeepL glossary or Amazon Translate custom terminology.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Output file (default: stdout; po: locales/<locale>/LC_MESSAGES/glossary.po).")
+              help="Output file (default: stdout; po: glossary.<locale>.po in the current folder).")
+@click.option("--into", "into", type=click.Path(path_type=Path, file_okay=False),
+              help="po: write DIR/<locale>/LC_MESSAGES/glossary.po instead (e.g. a catalog folder, "
+                   "only when you ask for it).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML (default: the curated glossary).")
 @click.option("--history", "history_path", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: JSON list of history records to include as transacGrp.")
 def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path | None,
-                   glossary_path: Path | None, history_path: Path | None) -> None:
+                   into: Path | None, glossary_path: Path | None, history_path: Path | None) -> None:
     """Export the glossary as TBX-Basic, a DeepL/Amazon CSV, or PO files per locale.
 
     \b
@@ -112,6 +115,10 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
       termguard glossary export --format tbx -o glossary.tbx
       termguard glossary export --format csv --locale de --shape amazon -o en-de.csv
       termguard glossary export --format po --locale pt_BR
+      termguard glossary export --format po --locale de --into exchange/
+
+    A PO export never goes into the catalog folder (locales/) unless --into
+    or -o says so: there it would be taken for a catalog of translations.
     """
     from glossary.errors import GlossaryError, UnknownLocale
 
@@ -120,6 +127,8 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             raise click.UsageError("--history applies to --format tbx only")
         if fmt == "csv" and len(locales) != 1:
             raise click.UsageError("--format csv needs exactly one --locale")
+        if fmt != "po" and into is not None:
+            raise click.UsageError("--into applies to --format po only")
         if fmt == "tbx" and locales:
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         glossary = _load(glossary_path)
@@ -147,9 +156,16 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             targets = list(locales) or [loc for loc in glossary.locales if loc != glossary.source]
             if output is not None and len(targets) != 1:
                 raise click.UsageError("-o needs exactly one --locale with --format po")
+            if output is not None and into is not None:
+                raise click.UsageError("give -o FILE or --into DIR, not both")
             catalogs = [(loc, export_po(glossary, loc)) for loc in targets]
             for locale, po in catalogs:
-                path = output if output is not None else po_path("locales", locale)
+                if output is not None:
+                    path = output
+                elif into is not None:
+                    path = po_path(into, locale)
+                else:
+                    path = Path(f"glossary.{locale}.po")
                 try:
                     write_po(po, path)
                 except OSError as error:
@@ -161,8 +177,6 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- import
@@ -188,36 +202,45 @@ def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Pa
     return imported, history, diff_glossaries(current, imported)
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Format of FILE.")
 @click.option("--locale", help="csv: the target locale (required); po: default from the file's Language header.")
 @click.option("--shape", type=click.Choice(SHAPES), default="deepl", show_default=True, help="CSV shape.")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary YAML to compare with and edit (default: the curated glossary).")
-@click.option("--apply", "apply_", is_flag=True, help="Make the changes (default: only list them).")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Record the changes as a proposal; with --by and --reason, approve it at once.")
+@click.option("--by", default=None, metavar="NAME", help="With --apply: who approves the import now.")
+@click.option("--reason", default=None, help="With --apply: why (recorded in the history).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: write the imported glossary to this new YAML file instead of editing --glossary.")
 @click.option("--history-out", type=click.Path(path_type=Path, dir_okay=False),
               help="tbx: with --apply, write the history records found in FILE as JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossary_path: Path | None,
-                   apply_: bool, output: Path | None, history_out: Path | None, as_json: bool) -> None:
-    """List the changes FILE would make to the glossary; make them with --apply.
+                   apply_: bool, by: str | None, reason: str | None, output: Path | None,
+                   history_out: Path | None, as_json: bool) -> None:
+    """List the changes FILE would make to the glossary; propose them with --apply.
 
     One line per change. A changed PO msgstr or CSV target proposes a new
     preferred rendering (the old one becomes admitted). Any problem in FILE
-    is reported, one line each, and nothing is written.
+    is reported, one line each, and nothing is written. `--apply` records
+    the changes as one proposal for an editor to approve; with `--by` and
+    `--reason` it is approved at once. Either way it is in the history.
 
     \b
     Examples:
       termguard glossary import locales/de/LC_MESSAGES/glossary.po --format po
       termguard glossary import en-de.csv --format csv --locale de --apply
+      termguard glossary import en-de.csv --format csv --locale de --apply --by ana --reason "desk list"
       termguard glossary import desk.tbx --format tbx -o glossary.yaml --apply
     """
-    from glossary.changes import ApplyConflict, ExchangeError, apply_changes
+    from glossary.changes import ApplyConflict, ExchangeError
     from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
     from glossary.load import default_glossary_path
+    from glossary.proposals import ProposalInvalid
+    from glossary.yaml_edit import ReviewFileError
 
     try:
         if fmt != "tbx" and (output is not None or history_out is not None):
@@ -226,10 +249,13 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         if fmt == "csv" and locale is None:
             raise click.UsageError("--format csv needs --locale")
+        from glossary.files import FileInputError, read_bytes
+
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            _bad_input(f"{file}: cannot read: {error.strerror}")
+            # Bounded like every input: /dev/zero or an endless FIFO is one line, not a MemoryError.
+            data = read_bytes(file, limit=MAX_IMPORT_BYTES, what="file to import")
+        except FileInputError as error:
+            _bad_input(str(error))
         notes: list[str] = []
         history: list[Any] = []
         imported = None
@@ -282,15 +308,29 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             _write(output, dump_glossary(imported))
             _note(f"wrote {output} ({len(imported.concepts)} concepts)")
         elif changes:
+            from glossary.proposals import GlossaryReview
+
+            review = GlossaryReview(target)
+            at_once = by is not None and bool((reason or "").strip())
             try:
-                apply_changes(target, changes)
-            except GlossaryInvalid as error:
+                proposal, _plan = review.propose_edits(
+                    list(changes), reason or f"import of {file.name}", by=by, source=str(file),
+                    approve_reason=reason if at_once else None,
+                )
+            except ProposalInvalid as error:
                 # The edited glossary would not validate: the input asks for
                 # something the format forbids.
+                if error.problems:
+                    _bad_input(GlossaryInvalid(error.problems))
                 _bad_input(error)
             except (ApplyConflict, ExchangeError) as error:
                 _failure(error)
-            _note(f"applied {len(changes)} change(s) to {target}")
+            if at_once:
+                _note(f"applied {len(changes)} change(s) to {target} as {proposal.id}, approved by {proposal.decided_by}")
+            else:
+                glossary_hint = f" --glossary {glossary_path}" if glossary_path is not None else ""
+                _note(f"{proposal.id} proposed: {len(changes)} change(s) to {target}; approve it with "
+                      f"termguard glossary approve {proposal.id}{glossary_hint} --by NAME --reason TEXT")
         else:
             _note("no changes")
         if history_out is not None:
@@ -298,7 +338,8 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             _note(f"wrote {history_out} ({len(history)} history records)")
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
-    except ApplyConflict as error:
+    except (ApplyConflict, ReviewFileError) as error:
+        # The glossary changed meanwhile, or a file could not be written: a failure.
         _failure(error)
     except (GlossaryError, UnknownLocale) as error:
         # ExchangeInvalid / GlossaryInvalid list their problems; a plain
@@ -306,8 +347,6 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
         _bad_input(error)
     except OSError as error:
         _failure(error)
-    except Exception as error:  # never a traceback for a person at a terminal
-        _failure(f"unexpected {type(error).__name__}: {error}")
 
 
 exchange_commands: list[click.Command] = [export_command, import_command]

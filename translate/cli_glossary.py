@@ -1,8 +1,9 @@
 """Click commands for the glossary: `termguard glossary ...` and `termguard check`.
 
 Thin on purpose: parse the arguments, call the `glossary` library, print.
-Library errors become one clear line: ClickException (exit 1) for a bad
-glossary, UsageError / BadParameter (exit 2) for bad input.
+Library errors go up to the top-level group (translate.cli), which gives
+each one line and its class's exit code; UsageError / BadParameter (exit 2)
+for bad arguments.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from glossary import (
     normalize_locale,
     read_document,
 )
-from glossary.checks import DocumentUnreadable
 from glossary.locales import display_name
+from glossary.matching import visible
+from translate.cli_errors import Command, Group
 
 _GLOSSARY_OPTION = click.option(
     "--glossary",
@@ -41,37 +43,26 @@ _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON 
 
 
 def _load(path: Path | None) -> Glossary:
-    try:
-        return load_glossary(path)
-    except GlossaryInvalid as error:
-        where = path or default_glossary_path()
-        count = len(error.problems)
-        first = error.problems[0] if error.problems else None
-        detail = f": {first.message}" if first and count == 1 else ""
-        raise click.ClickException(
-            f"the glossary {where} is invalid ({count} problem{'s' if count != 1 else ''}{detail}); "
-            f"run `termguard glossary lint {where}`"
-        ) from None
+    # GlossaryInvalid goes up to the top-level group: the same message and exit
+    # code (2) in every command.
+    return load_glossary(path)
 
 
 def _locale(value: str, glossary: Glossary | None = None) -> str:
+    from glossary.locales import resolve_locale
+
     try:
-        locale = normalize_locale(value)
+        if glossary is not None:
+            # de-AT is served by the glossary's de; a typo gets a did-you-mean.
+            return resolve_locale(value, glossary.locales)
+        return normalize_locale(value)
     except UnknownLocale as error:
         raise click.BadParameter(str(error), param_hint="'--locale'") from None
-    if glossary is not None and locale not in glossary.locales:
-        raise click.BadParameter(
-            f"the glossary has no locale {locale!r}; it covers {', '.join(glossary.locales)}",
-            param_hint="'--locale'",
-        )
-    return locale
 
 
 def _lines(path: Path, name: str) -> list[str]:
-    try:
-        return read_document(path)
-    except DocumentUnreadable as error:
-        raise click.BadParameter(str(error), param_hint=name) from None
+    # DocumentUnreadable (bad input, exit 2) names the file: one line, by translate.cli_errors.
+    return read_document(path)
 
 
 def _print_json(records: list[dict[str, Any]]) -> None:
@@ -79,43 +70,67 @@ def _print_json(records: list[dict[str, Any]]) -> None:
 
 
 def _describe(violation: Violation) -> str:
-    head = f"{violation.paragraph}: {violation.kind} [{violation.concept}]"
+    # Text from the documents and the glossary goes through `visible`: control,
+    # bidi and invisible characters are shown, never sent to the terminal.
+    head = f"{violation.paragraph}: {violation.kind} [{visible(violation.concept)}]"
     parts = []
     if violation.source:
-        parts.append(f"source {violation.source!r}")
+        parts.append(f"source {visible(repr(violation.source))}")
     if violation.found:
-        parts.append(f"found {violation.found!r}")
+        parts.append(f"found {visible(repr(violation.found))}")
     if violation.expected:
-        parts.append(f"expected {' / '.join(violation.expected)}")
+        parts.append(f"expected {visible(' / '.join(violation.expected))}")
     if violation.quoted:
         parts.append("in a quotation")
+    if violation.waived:
+        parts.append(f"waived by {visible(violation.waived)}")
     lines = [f"{head} " + "; ".join(parts)]
     if violation.hint:
-        lines.append(f"    hint: {violation.hint}")
+        lines.append(f"    hint: {visible(violation.hint)}")
     if violation.note:
-        lines.append(f"    note: {violation.note}")
+        lines.append(f"    note: {visible(violation.note)}")
     return "\n".join(lines)
 
 
-@click.group("glossary")
+@click.group("glossary", cls=Group)
 def glossary_group() -> None:
-    """Inspect and lint the glossary of contested terms."""
+    """Check, lint, review, exchange and show the glossary of contested terms.
+
+    \b
+    Examples:
+      termguard glossary show karabakh --locale de
+      termguard glossary check article.txt
+      termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
+      termguard glossary proposals
+    """
 
 
 @glossary_group.command("lint")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def lint_command(path: Path | None) -> None:
-    """Validate a glossary file (default: the curated one); exit 1 on problems."""
-    where = path or default_glossary_path()
+@_GLOSSARY_OPTION
+def lint_command(path: Path | None, glossary_path: Path | None) -> None:
+    """Validate a glossary file (default: the curated one); list every problem, exit 2 if any.
+
+    \b
+    Examples:
+      termguard glossary lint
+      termguard glossary lint --glossary my-glossary.yaml
+    """
+    if path is not None and glossary_path is not None and path != glossary_path:
+        raise click.UsageError("give the glossary once: PATH or --glossary")
+    where = glossary_path or path or default_glossary_path()
     problems = lint(where)
     if not problems:
         glossary = load_glossary(where)
         click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales)")
         return
+    if len(problems) == 1 and problems[0].line is None:
+        raise GlossaryInvalid(problems)  # missing or unreadable: the one line every command gives
     for problem in problems:
         click.echo(str(problem))
     count = len(problems)
-    raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} in {where}")
+    click.echo(f"Error: {where}: invalid glossary, {count} problem{'s' if count != 1 else ''}", err=True)
+    raise click.exceptions.Exit(GlossaryInvalid.exit_code)
 
 
 def _concept_record(glossary: Glossary, concept_id: str, locales: tuple[str, ...]) -> dict[str, Any]:
@@ -153,7 +168,13 @@ def _concept_record(glossary: Glossary, concept_id: str, locales: tuple[str, ...
 @_JSON_OPTION
 @_GLOSSARY_OPTION
 def show_command(concept: str | None, locale_name: str | None, as_json: bool, glossary_path: Path | None) -> None:
-    """List the concepts, or show one concept with its renderings and notes."""
+    """List the concepts, or show one concept with its renderings and notes.
+
+    \b
+    Examples:
+      termguard glossary show
+      termguard glossary show karabakh --locale de --json
+    """
     glossary = _load(glossary_path)
     locales = glossary.locales
     if locale_name is not None:
@@ -174,27 +195,27 @@ def show_command(concept: str | None, locale_name: str | None, as_json: bool, gl
                 preferred = glossary.preferred(record["id"], locale)
                 if preferred is not None:
                     names.append(f"{locale}: {preferred.text}")
-            click.echo(f"{record['id']} ({record['policy']}) " + "; ".join(names))
+            click.echo(visible(f"{record['id']} ({record['policy']}) " + "; ".join(names)))
         return
     record = records[0]
-    click.echo(f"{record['id']}  policy: {record['policy']}  quotation: {record['quotation']}")
+    click.echo(visible(f"{record['id']}  policy: {record['policy']}  quotation: {record['quotation']}"))
     if record["use_instead"]:
-        click.echo(f"  use instead: {record['use_instead']}")
+        click.echo(visible(f"  use instead: {record['use_instead']}"))
     if record["subject"]:
-        click.echo(f"  subject: {record['subject']}")
-    click.echo(f"  definition: {record['definition']}")
-    click.echo(f"  note: {record['note']}")
+        click.echo(visible(f"  subject: {record['subject']}"))
+    click.echo(visible(f"  definition: {record['definition']}"))
+    click.echo(visible(f"  note: {record['note']}"))
     for locale, renderings in record["terms"].items():
-        click.echo(f"  {locale} ({display_name(locale)}):")
+        click.echo(visible(f"  {locale} ({display_name(locale)}):"))
         for rendering in renderings:
             extra = f" forms: {', '.join(rendering['forms'])}" if rendering["forms"] else ""
             if rendering["stem"]:
                 extra += f" stem: {rendering['stem']} (+{rendering['stem_max']})"
-            click.echo(f"    {rendering['text']} [{rendering['status']}]{extra}")
+            click.echo(visible(f"    {rendering['text']} [{rendering['status']}]{extra}"))
             if rendering["note"]:
-                click.echo(f"      note: {rendering['note']}")
+                click.echo(visible(f"      note: {rendering['note']}"))
         if locale in record["first_mention"]:
-            click.echo(f"    first mention: {record['first_mention'][locale]}")
+            click.echo(visible(f"    first mention: {record['first_mention'][locale]}"))
 
 
 @glossary_group.command("check")
@@ -206,6 +227,11 @@ def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) 
 
     Exit 1 if a deprecated or forbidden term (or a quotation-only term) is
     used in our own voice.
+
+    \b
+    Examples:
+      termguard glossary check article.txt
+      termguard glossary check article.txt --json --glossary my-glossary.yaml
     """
     glossary = _load(glossary_path)
     findings = check_source(_lines(file, "FILE"), glossary)
@@ -221,7 +247,7 @@ def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) 
         raise click.exceptions.Exit(1)
 
 
-@click.command("check")
+@click.command("check", cls=Command)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("translation", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--locale", "locale_name", required=True, help="Locale of the translation, e.g. de or pt_BR.")
@@ -235,6 +261,11 @@ def check_command(
     Line i of TRANSLATION must translate line i of SOURCE (blank lines kept).
     Exit 0 when clean (review flags do not fail), 1 on violations, 2 on bad
     input.
+
+    \b
+    Examples:
+      termguard check article.txt article.de.txt --locale de
+      termguard check article.txt article.pt.txt --locale pt-BR --json
     """
     glossary = _load(glossary_path)
     locale = _locale(locale_name, glossary)

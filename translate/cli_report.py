@@ -1,9 +1,10 @@
 """``termguard report``: one self-contained HTML review page for a locale's catalog.
 
 Thin: finds the catalog, loads the glossary, calls ``translate.report`` and
-writes the page atomically. Errors are one line: exit 2 for bad input (an
-unknown locale, no catalog for it, several domains and no ``--domain``), exit 1
-for failures (a catalog or glossary that does not parse, a write that failed).
+writes the page through glossary.files. Errors are one line: exit 2 for bad
+input (an unknown locale, no catalog for it, several domains and no
+``--domain``, an invalid glossary), exit 1 for failures (a catalog that does
+not parse, a write that failed).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
-from translate.errors import TermguardError
+from glossary.errors import UnknownLocale
+from translate.cli_errors import Command
 
 __all__ = ["report_command"]
 
@@ -24,17 +25,6 @@ class BadInput(click.ClickException):
     """Bad input: one line (no usage text), exit 2 like a usage error."""
 
     exit_code = 2
-
-
-def _first_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    head = lines[0] if lines else type(error).__name__
-    problems = getattr(error, "problems", None) or []
-    if isinstance(error, GlossaryInvalid) and problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"{first.path}: invalid glossary: {first.message}{more}"
-    return head
 
 
 def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
@@ -63,7 +53,7 @@ def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
     return found[0][1]
 
 
-@click.command("report")
+@click.command("report", cls=Command)
 @click.option("--locale", "locale", required=True, help="Locale of the catalog, e.g. de or pt_BR.")
 @click.option("--domain", default=None, help="Catalog domain; needed if the locale has several.")
 @click.option("--catalog-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CATALOG_DIR,
@@ -72,35 +62,39 @@ def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
               help="Glossary YAML (default: the curated glossary).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Print what the page shows as a JSON summary.")
 def report_command(locale: str, domain: str | None, catalog_dir: Path, glossary_path: Path | None,
-                   output: Path) -> None:
+                   output: Path, as_json: bool) -> None:
     """Write an HTML review page: source and translation side by side, glossary outcomes highlighted.
 
     The page is one file with no external resources; it opens offline in any
     browser and prints cleanly.
+
+    \b
+    Examples:
+      termguard report --locale de -o review-de.html
+      termguard report --locale de --domain article --catalog-dir out/locales -o review.html --json
     """
+    import json
+
+    from glossary.files import write_text
     from glossary.load import load_glossary
     from glossary.locales import normalize_locale
-    from translate.atomic import AtomicWriteError, atomic_write_bytes
     from translate.report import build_report, render_html
 
-    try:
-        locale = normalize_locale(locale)
-    except UnknownLocale as error:
-        raise BadInput(_first_line(error)) from None
+    # Library errors (unknown locale, invalid glossary, broken catalog, a failed
+    # write) go up to translate.cli_errors: one line, the class's exit code.
+    locale = normalize_locale(locale)
     path = _find_catalog(catalog_dir, locale, domain)
-    try:
-        glossary = load_glossary(glossary_path)
-        data = build_report(path, glossary, locale)
-    except UnknownLocale as error:
-        raise BadInput(_first_line(error)) from None
-    except (GlossaryError, TermguardError) as error:
-        raise click.ClickException(_first_line(error)) from None
-    try:
-        atomic_write_bytes(output, render_html(data).encode("utf-8"))
-    except AtomicWriteError as error:
-        raise click.ClickException(str(error.strerror or error)) from None  # names the file already
+    glossary = load_glossary(glossary_path)
+    data = build_report(path, glossary, locale)
+    write_text(output, render_html(data))
     counts = data.counts
+    if as_json:
+        click.echo(json.dumps({"output": str(output), "catalog": str(path), "locale": locale,
+                               "paragraphs": len(data.paragraphs), "needs_editor": data.needs_editor,
+                               "occurrences": dict(counts)}, ensure_ascii=False, indent=2))
+        return
     summary = ", ".join(f"{counts[o]} {o}" for o in counts if counts[o])
     click.echo(
         f"{output}: {len(data.paragraphs)} paragraphs, {data.needs_editor} need an editor"

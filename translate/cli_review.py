@@ -12,6 +12,7 @@ can gate an approval.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import click
 
+from glossary.edit.records import RenderingChange
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
 from glossary.history import APPROVED, HistoryEvent
 from glossary.load import default_glossary_path, load_glossary
@@ -31,7 +33,7 @@ from glossary.proposals import (
     ReviewInputError,
 )
 from glossary.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
-from glossary.yaml_edit import RenderingChange
+from translate.cli_errors import Command
 from translate.errors import TermguardError
 
 __all__ = ["review_commands"]
@@ -65,14 +67,19 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
     """Turn library errors into one-line Click errors; `bad_input` adds exit-2 types."""
     try:
         yield
-    except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:
+    except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:  # type: ignore[misc]
         raise BadInput(_one_line(error)) from None
-    except GlossaryInvalid as error:
-        raise click.ClickException(
-            _one_line(error) + "; run `termguard glossary lint` on the file"
-        ) from None
+    except GlossaryInvalid:
+        raise  # reported by translate.cli_errors, the same in every command
     except (GlossaryError, TermguardError) as error:
         raise click.ClickException(_one_line(error)) from None
+
+
+def _review(glossary_path: Path | None) -> GlossaryReview:
+    """The review workflow of a glossary that loads: a missing or invalid one is
+    reported like in every other command (GlossaryInvalid, exit 2)."""
+    load_glossary(glossary_path)  # first: an empty or folder path is reported, not a traceback
+    return GlossaryReview(glossary_path)
 
 
 def _glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,6 +110,9 @@ def _changes(changes: tuple[RenderingChange, ...] | list[RenderingChange]) -> No
 
 
 def _proposal_line(proposal: Proposal) -> str:
+    if proposal.edits:
+        return (f"{proposal.id} [{proposal.state}] import from {proposal.source or '?'}: "
+                f"{len(proposal.edits)} change(s) — by {proposal.by}, {proposal.when}")
     forms = f" (forms: {', '.join(proposal.forms)})" if proposal.forms else ""
     return (
         f"{proposal.id} [{proposal.state}] {proposal.concept}/{proposal.locale}: "
@@ -113,7 +123,7 @@ def _proposal_line(proposal: Proposal) -> str:
 # --------------------------------------------------------------------------- commands
 
 
-@click.command("propose")
+@click.command("propose", cls=Command)
 @click.argument("concept")
 @click.option("--locale", "locale", required=True, help="Locale of the rendering, e.g. de or pt_BR.")
 @click.option("--rendering", "text", required=True, help="The rendering, as written in running text.")
@@ -127,8 +137,13 @@ def _proposal_line(proposal: Proposal) -> str:
 @_json_option
 def propose_command(concept: str, locale: str, text: str, status: str, reason: str, forms: tuple[str, ...],
                     by: str | None, glossary_path: Path | None, as_json: bool) -> None:
-    """Propose that CONCEPT's rendering in a locale get a status; an editor approves it later."""
-    review = GlossaryReview(glossary_path)
+    """Propose that CONCEPT's rendering in a locale get a status; an editor approves it later.
+
+    \b
+    Examples:
+      termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
+    """
+    review = _review(glossary_path)
     with _errors(bad_input=(ProposalInvalid,)):
         proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
     if as_json:
@@ -136,10 +151,12 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
         return
     click.echo(f"{proposal.id} proposed by {proposal.by} at {proposal.when}; approving it would change:")
     _changes(plan.changes)
-    click.echo(f"Check it first: termguard glossary impact --proposal {proposal.id}")
+    # The hint repeats the options given, so it can be copied as it is.
+    given = f" --glossary {shlex.quote(str(glossary_path))}" if glossary_path is not None else ""
+    click.echo(f"Check it first: termguard glossary impact --proposal {proposal.id}{given}")
 
 
-@click.command("approve")
+@click.command("approve", cls=Command)
 @click.argument("proposal_id", metavar="ID")
 @click.option("--reason", default="", help="Why it is approved (recorded with the proposal's own reason).")
 @_by_option
@@ -147,8 +164,13 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
 @_json_option
 def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                     as_json: bool) -> None:
-    """Apply proposal ID to the glossary file and record who approved it, when and why."""
-    review = GlossaryReview(glossary_path)
+    """Apply proposal ID to the glossary file and record who approved it, when and why.
+
+    \b
+    Examples:
+      termguard glossary approve P1 --by "A. Editor" --reason "agreed at the desk"
+    """
+    review = _review(glossary_path)
     with _errors():
         proposal, event = review.approve(proposal_id, by=by, reason=reason)
     if as_json:
@@ -157,9 +179,12 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
     click.echo(f"{proposal.id} approved by {proposal.decided_by} at {proposal.decided_when}; "
                f"{review.glossary_path} now says:")
     _changes(event.changes)
+    for edit in event.edits:
+        if edit.get("field") != "renderings":  # those are the lines above, one per rendering
+            click.echo(f"  {edit.get('description', '')}")
 
 
-@click.command("reject")
+@click.command("reject", cls=Command)
 @click.argument("proposal_id", metavar="ID")
 @click.option("--reason", required=True, help="Why it is rejected (recorded in the history).")
 @_by_option
@@ -167,8 +192,13 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
 @_json_option
 def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path: Path | None,
                    as_json: bool) -> None:
-    """Close proposal ID without changing the glossary."""
-    review = GlossaryReview(glossary_path)
+    """Close proposal ID without changing the glossary.
+
+    \b
+    Examples:
+      termguard glossary reject P2 --by "A. Editor" --reason "not our style"
+    """
+    review = _review(glossary_path)
     with _errors():
         proposal = review.reject(proposal_id, reason, by=by)
     if as_json:
@@ -177,13 +207,19 @@ def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path:
     click.echo(f"{proposal.id} rejected by {proposal.decided_by} at {proposal.decided_when}: {reason}")
 
 
-@click.command("proposals")
+@click.command("proposals", cls=Command)
 @click.option("--all", "show_all", is_flag=True, help="Also list approved and rejected proposals.")
 @_glossary_option
 @_json_option
 def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool) -> None:
-    """List open proposals (with --all, every proposal)."""
-    review = GlossaryReview(glossary_path)
+    """List open proposals (with --all, every proposal).
+
+    \b
+    Examples:
+      termguard glossary proposals
+      termguard glossary proposals --all --json
+    """
+    review = _review(glossary_path)
     with _errors():
         found = review.proposals(None if show_all else "open")
     if as_json:
@@ -194,6 +230,9 @@ def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool)
         return
     for proposal in found:
         click.echo(_proposal_line(proposal))
+        if proposal.edits:
+            for line in proposal.changes:
+                click.echo(f"    {line}")
         click.echo(f"    why: {proposal.reason}")
         if proposal.decided_by:
             click.echo(f"    {proposal.state} by {proposal.decided_by}, {proposal.decided_when}"
@@ -211,16 +250,22 @@ def _history_lines(event: HistoryEvent) -> list[str]:
     return lines
 
 
-@click.command("history")
+@click.command("history", cls=Command)
 @click.argument("concept", required=False)
 @_glossary_option
 @_json_option
 def history_command(concept: str | None, glossary_path: Path | None, as_json: bool) -> None:
-    """Who changed which rule, when and why (only CONCEPT's if given); newest last."""
-    review = GlossaryReview(glossary_path)
+    """Who changed which rule, when and why (only CONCEPT's if given); newest last.
+
+    \b
+    Examples:
+      termguard glossary history
+      termguard glossary history karabakh --json
+    """
+    review = _review(glossary_path)
     with _errors():
+        known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
         if concept is not None:
-            known = load_glossary(review.glossary_path).concepts
             # A concept that was removed still has a history; only refuse unknown ids.
             if concept not in known and not any(e.concerns(concept) for e in review.history()):
                 raise UnknownConcept(f"no concept {concept!r} in the glossary or its history")
@@ -244,7 +289,7 @@ def _glossary_from(spec: str, working: Path) -> tuple[Glossary, str]:
     return glossary_at_revision(spec, working), f"{spec}:{working}"
 
 
-@click.command("diff")
+@click.command("diff", cls=Command)
 @click.argument("old", metavar="REV|OLD.yaml")
 @click.argument("new", metavar="[PATH|NEW.yaml]", required=False)
 @_glossary_option
@@ -255,6 +300,11 @@ def diff_command(old: str, new: str | None, glossary_path: Path | None, as_json:
     `diff REV` compares the glossary at git revision REV with the working file;
     `diff REV PATH` does so for the glossary file PATH; `diff OLD.yaml NEW.yaml`
     compares two files.
+
+    \b
+    Examples:
+      termguard glossary diff HEAD~1
+      termguard glossary diff old.yaml new.yaml --json
     """
     with _errors(bad_input=(RevisionError, GlossaryInvalid)):
         if new is not None and Path(old).is_file():
@@ -304,7 +354,7 @@ def _impact_text(report: Any) -> None:
                if broken else "no reviewed entry breaks")
 
 
-@click.command("impact")
+@click.command("impact", cls=Command)
 @click.option("--catalog-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CATALOG_DIR,
               show_default=True, help="Folder holding <locale>/LC_MESSAGES/<domain>.po.")
 @click.option("--proposal", "proposal_id", default=None, metavar="ID",
@@ -318,12 +368,20 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
     """Which catalog entries a glossary change affects, and which reviewed ones it breaks.
 
     Exit 0 when no reviewed entry breaks, 1 when one does, 2 for bad input.
+
+    \b
+    Examples:
+      termguard glossary impact --proposal P1
+      termguard glossary impact --before HEAD~1 --json
     """
-    from translate.impact import ImpactError, glossary_impact  # reads catalogs: only when asked
+    from translate.impact import (  # reads catalogs: only when asked
+        ImpactError,
+        glossary_impact,
+    )
 
     if proposal_id is not None and before_spec is not None:
         raise BadInput("--proposal compares with the current glossary; drop --before")
-    review = GlossaryReview(glossary_path)
+    review = _review(glossary_path)
     working = review.glossary_path
     with _errors(bad_input=(ImpactError, RevisionError, NothingToChange)):
         if not catalog_dir.is_dir():

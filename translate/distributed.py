@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.batch import DocumentResult, Target
+from translate.batch import DocumentResult, Target, document_name
 from translate.engine import DecodeOptions, Engine
-from translate.errors import InputError, TermguardError
+from translate.errors import TermguardError
 from translate.reading import read_text
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class _Worker:
                     document, spec.locale, self.engines[spec.locale], spec.argos_package,
                     options=self.options, glossary=self.glossary, enforcer=self.enforcers[spec.locale],
                     catalog_dir=self.catalog_dir, domain=domain))
-        except (InputError, TermguardError) as exc:
+        except TermguardError as exc:
             reply.error = str(exc)  # runs done before it stay, as in translate.batch
         self.documents += 1
         reply.worker = self.info()
@@ -296,6 +296,8 @@ def translate_documents_ray(
     fail_fast: bool = False,
     on_progress: Callable[[int], None] | None = None,
     threads_per_worker: int = 1,
+    on_done: Callable[[DocumentResult], None] | None = None,
+    stdin: bytes | None = None,
 ) -> Iterator[RayDocumentResult]:
     """Translate every document into every locale on Ray workers; results in input order.
 
@@ -310,7 +312,9 @@ def translate_documents_ray(
     ``fail_fast``. Raises RayNotInstalled (before anything starts) without Ray;
     while iterating, DistributedError if the cluster cannot be reached or the
     workers cannot start, and a worker's own TermguardError (e.g. ModelError
-    for a broken package) as it is.
+    for a broken package) as it is. ``on_done`` runs on the driver as soon as
+    a document's result arrives (to write its output at once); a
+    TermguardError it raises becomes that document's error.
     """
     ray = _import_ray()  # now, not on first iteration: the CLI reports it up front
     if workers < 1:
@@ -318,13 +322,15 @@ def translate_documents_ray(
     return _run(ray, list(paths), list(locales_and_packages), address=address, workers=workers,
                 options=options, glossary_path=glossary_path, catalog_dir=catalog_dir,
                 domain_of=domain_of, fail_fast=fail_fast, on_progress=on_progress,
-                threads=max(1, threads_per_worker))
+                threads=max(1, threads_per_worker), on_done=on_done, stdin=stdin)
 
 
 def _run(ray: Any, paths: list[Path], specs: list[LocaleSpec], *, address: str | None, workers: int,
          options: DecodeOptions, glossary_path: Path | None, catalog_dir: Path | None,
          domain_of: Callable[[Path], str], fail_fast: bool,
-         on_progress: Callable[[int], None] | None, threads: int) -> Iterator[RayDocumentResult]:
+         on_progress: Callable[[int], None] | None, threads: int,
+         on_done: Callable[[DocumentResult], None] | None = None,
+         stdin: bytes | None = None) -> Iterator[RayDocumentResult]:
     expected_digest = None
     if glossary_path is not None:
         from glossary import load_glossary
@@ -339,7 +345,7 @@ def _run(ray: Any, paths: list[Path], specs: list[LocaleSpec], *, address: str |
         actors = _start_workers(ray, specs, workers, threads, address is None,
                                 str(glossary_path) if glossary_path else None, options, catalogs,
                                 expected_digest)
-        yield from _stream(ray, actors, paths, domain_of, fail_fast, on_progress)
+        yield from _stream(ray, actors, paths, domain_of, fail_fast, on_progress, on_done, stdin)
     finally:
         for actor in actors:
             with contextlib.suppress(Exception):  # already dead, or the cluster is gone
@@ -382,7 +388,9 @@ def _start_workers(ray: Any, specs: list[LocaleSpec], workers: int, threads: int
 
 
 def _stream(ray: Any, actors: list[Any], paths: list[Path], domain_of: Callable[[Path], str],
-            fail_fast: bool, on_progress: Callable[[int], None] | None) -> Iterator[RayDocumentResult]:
+            fail_fast: bool, on_progress: Callable[[int], None] | None,
+            on_done: Callable[[DocumentResult], None] | None = None,
+            stdin: bytes | None = None) -> Iterator[RayDocumentResult]:
     """Keep every worker busy with one document; yield results in input order.
 
     Documents are read only when a worker is free, and no document is sent
@@ -398,6 +406,11 @@ def _stream(ray: Any, actors: list[Any], paths: list[Path], domain_of: Callable[
 
     def complete(index: int, result: RayDocumentResult) -> None:
         nonlocal done
+        if on_done is not None and result.error is None:
+            try:
+                on_done(result)
+            except TermguardError as exc:
+                result.error = str(exc)
         finished[index] = result
         done += 1
         if on_progress:
@@ -409,13 +422,13 @@ def _stream(ray: Any, actors: list[Any], paths: list[Path], domain_of: Callable[
             while idle and next_to_send < len(paths) and next_to_send - next_to_yield < window:
                 path = paths[next_to_send]
                 try:
-                    text = read_text(path)
+                    text = read_text(path, stdin=stdin)
                     domain = domain_of(path)
-                except (InputError, TermguardError) as exc:
+                except TermguardError as exc:
                     complete(next_to_send, RayDocumentResult(path, error=str(exc)))
                 else:
                     slot = idle.pop(0)
-                    ref = actors[slot].translate.remote(text, path.name, domain)
+                    ref = actors[slot].translate.remote(text, document_name(path), domain)
                     pending[ref] = (next_to_send, slot)
                 next_to_send += 1
             # Yield whatever is next in input order.
@@ -446,7 +459,7 @@ def _stream(ray: Any, actors: list[Any], paths: list[Path], domain_of: Callable[
                 continue
             deaths[slot] = 0
             idle.append(slot)
-            complete(index, RayDocumentResult(path, reply.runs, reply.error, reply.worker))
+            complete(index, RayDocumentResult(path, reply.runs, reply.error, worker=reply.worker))
     finally:
         # Let documents already being translated finish, so no catalog write is
         # cut short when the caller stops early (fail_fast, or closing us).

@@ -20,6 +20,8 @@ _BOM = "\ufeff"
 class DocumentError(TermguardError, ValueError):
     """A source document that cannot be represented in a catalog."""
 
+    exit_code = 2  # bad input
+
 
 @dataclass(frozen=True)
 class SourceDocument:

@@ -16,11 +16,15 @@ sentences that need it, not one call per sentence.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from glossary.judge import ERROR_KINDS, Judge, Verdict
+from glossary.judge.verdicts import DEPRECATED, OK, UNRENDERED
+from glossary.judge.verdicts import QUOTED as QUOTED_KIND
+from glossary.judge.verdicts import REVIEW as REVIEW_KIND
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
 from glossary.model import Concept, Glossary, Policy, Quotation, Status
 from translate.engine import DecodeOptions, Engine, Hypothesis
@@ -59,6 +63,7 @@ class Occurrence:
     expected: tuple[str, ...] = ()
     note: str = ""
     reason: str = ""
+    index: int | None = None  # the judge's occurrence index in the sentence; None: a stray rendering
 
     @property
     def unresolved(self) -> bool:
@@ -88,6 +93,7 @@ class _Plan:
     """What the ladder must do for one sentence."""
 
     needs: list[_Need] = field(default_factory=list)
+    sentence: str = ""
     bans: frozenset[str] = frozenset()
     forbidden: frozenset[str] = frozenset()  # concept ids whose renderings are out in our voice
 
@@ -152,14 +158,17 @@ class Enforcer:
         self.ladder = ladder
         self.source_matcher = SourceMatcher(glossary)
         self.target_matcher = TargetMatcher(glossary, locale)
+        # Every verdict comes from the one judge (glossary.judge).
+        self.judge = Judge(glossary, locale, source_matcher=self.source_matcher,
+                           target_matcher=self.target_matcher)
 
     # ------------------------------------------------------------ planning
 
     def plan(self, sentence: str) -> _Plan:
-        plan = _Plan()
+        plan = _Plan(sentence=sentence)
         bans: set[str] = set()
         forbidden: set[str] = set()
-        for occ in self.source_matcher.find(sentence):
+        for occ in self.judge.occurrences(sentence):
             concept = self.glossary.concept(occ.concept_id)
             exempt = occ.quoted and concept.quotation in (Quotation.EXEMPT, Quotation.ONLY)
             target = concept.id
@@ -190,30 +199,23 @@ class Enforcer:
     def _hits(self, text: str) -> list[TargetHit]:
         return self.target_matcher.find(text)
 
+    def verdicts(self, plan: _Plan, text: str) -> list[Verdict]:
+        """The judge's verdicts on one candidate translation of the plan's sentence."""
+        return self.judge.pair(plan.sentence, text)
+
     def violations(self, plan: _Plan, text: str) -> tuple[int, int]:
-        """(hard violations, deprecated renderings) of one candidate translation."""
-        hits = self._hits(text)
-        acceptable = Counter(h.concept_id for h in hits if h.status.acceptable and not h.quoted
-                             and h.concept_id not in plan.forbidden)
-        acceptable_any = Counter(h.concept_id for h in hits if h.status.acceptable
-                                 and h.concept_id not in plan.forbidden)
-        required = Counter(n.target for n in plan.enforced if not n.occurrence.quoted)
-        required_quoted = Counter(n.target for n in plan.enforced if n.occurrence.quoted)
-        hard = 0
-        for concept_id in set(required) | set(required_quoted):
-            # Our-voice occurrences need renderings outside quotations; quoted
-            # ones under `quotation: same` are met by a rendering anywhere.
-            outside = max(0, required[concept_id] - acceptable[concept_id])
-            total = max(0, required[concept_id] + required_quoted[concept_id] - acceptable_any[concept_id])
-            hard += max(outside, total)
-        needed = {n.target for n in plan.enforced}
-        for hit in hits:
-            if hit.quoted:
-                continue
-            if hit.status is Status.FORBIDDEN or hit.concept_id in plan.forbidden:
+        """(hard violations, deprecated renderings) of one candidate translation.
+
+        A deprecated rendering is hard where it stands for an occurrence the
+        translation must render, soft where nothing asked for it.
+        """
+        hard = deprecated = 0
+        for verdict in self.verdicts(plan, text):
+            if verdict.kind == DEPRECATED:
+                deprecated += 1
+                hard += verdict.occurrence is not None
+            elif verdict.kind in ERROR_KINDS:
                 hard += 1
-        deprecated = sum(1 for h in hits if h.status is Status.DEPRECATED and not h.quoted
-                         and h.concept_id in needed)
         return hard, deprecated
 
     # ------------------------------------------------------------- the ladder
@@ -350,11 +352,9 @@ class Enforcer:
         sequences: set[tuple[str, ...]] = set()
         for surface in bans:
             for variant in {surface, surface.lower(), surface[:1].upper() + surface[1:]}:
-                tokens = engine.tokenize(variant)
-                # A piece outside the vocabulary cannot be produced (and CTranslate2
-                # refuses it), so such a sequence needs no ban.
-                if tokens and engine.in_vocabulary(tokens):
-                    sequences.add(tuple(tokens))
+                # Every way the model can write it, in its own target pieces; a
+                # rendering it cannot write needs no ban.
+                sequences.update(engine.target_pieces(variant))
         return [list(s) for s in sorted(sequences)]
 
     def _choose(self, plan: _Plan, hyps: list[Hypothesis]) -> tuple[Hypothesis, int | None]:
@@ -372,15 +372,9 @@ class Enforcer:
         return hyps[0], None
 
     def _satisfied(self, plan: _Plan, text: str) -> set[int]:
-        """Indices of the plan's needs that the text honours (counted per concept)."""
-        have = Counter(h.concept_id for h in self._hits(text) if h.status.acceptable
-                       and h.concept_id not in plan.forbidden)
-        done: set[int] = set()
-        for index, need in sorted(enumerate(plan.needs), key=lambda p: p[1].occurrence.start):
-            if need.enforced and have[need.target] > 0:
-                have[need.target] -= 1
-                done.add(index)
-        return done
+        """Indices of the plan's enforced needs that the judge settles in the text."""
+        return {v.occurrence for v in self.verdicts(plan, text)
+                if v.occurrence is not None and v.kind == OK and plan.needs[v.occurrence].enforced}
 
     def _next_need(self, plan: _Plan, state: _State) -> tuple[int, _Need] | None:
         """The leftmost enforced need the best text does not satisfy and forcing has not given up on."""
@@ -413,9 +407,10 @@ class Enforcer:
             index, need = found
             start = self._aligned_start(engine, sentences[i], need.occurrence, state)
             capitalise = start == 0 and sentences[i][need.occurrence.start:][:1].isupper()
-            candidates = [tokens for tokens in (engine.tokenize(c) for c in
-                                                self._candidates(plans[i], need, state, capitalise))
-                          if tokens and engine.in_vocabulary(tokens)]  # a form the model cannot write is no use
+            # A form the model cannot write in its target pieces is no use.
+            candidates = [list(pieces[0]) for pieces in (engine.target_pieces(c) for c in
+                                                         self._candidates(plans[i], need, state, capitalise))
+                          if pieces]
             if not candidates:
                 state.refused[index] = "no form of the rendering is in the model's vocabulary"
                 continue
@@ -423,8 +418,9 @@ class Enforcer:
             if not _aligned_words(state.best, state.alignment, term) and not self._wrong_hits(plans[i], need, state):
                 # The model dropped the term: nothing marks its place, so the model's
                 # own score of the sentence with the term inserted picks the place.
-                every_form = [engine.tokenize(t) for t in self._candidates(plans[i], need, state, False, PLACE_FORMS)]
-                placing.append((i, index, start, [t for t in every_form if t and engine.in_vocabulary(t)]))
+                every_form = [engine.target_pieces(t) for t in
+                              self._candidates(plans[i], need, state, False, PLACE_FORMS)]
+                placing.append((i, index, start, [list(t[0]) for t in every_form if t]))
                 continue
             head = list(state.best.tokens[:start])
             for tokens in candidates[:FORCE_FORMS]:
@@ -565,48 +561,32 @@ class Enforcer:
 
     def _record(self, plan: _Plan, text: str, settled: dict[int, str],
                 refused: dict[int, str] | None = None) -> list[Occurrence]:
-        """One record per source occurrence: outcome, step, what was found (and why not)."""
+        """One record per verdict of the judge, with the step that settled it (and why not)."""
         refused = refused or {}
-        hits = sorted(self._hits(text), key=lambda h: h.start)
-        pool: dict[str, list[TargetHit]] = defaultdict(list)
-        for hit in hits:
-            pool[hit.concept_id].append(hit)
-        # A forbidden rendering left in our voice leaves its concept unresolved.
-        tainted = {h.concept_id for h in hits if not h.quoted and
-                   (h.status is Status.FORBIDDEN or h.concept_id in plan.forbidden)}
-        satisfied = self._satisfied(plan, text)
         out: list[Occurrence] = []
-        for index, need in sorted(enumerate(plan.needs), key=lambda p: p[1].occurrence.start):
-            concept = need.concept
-            found = pool[need.target].pop(0) if pool[need.target] else None
+        for verdict in self.verdicts(plan, text):
+            concept = self.glossary.concept(verdict.concept)
             occ = Occurrence(
-                concept=concept.id, source=need.occurrence.text, quoted=need.occurrence.quoted,
-                policy=concept.policy.value, note=concept.note,
-                expected=tuple(r.text for r in self.glossary.acceptable(need.target, self.locale)),
-                found=found.text if found else None,
+                concept=verdict.concept, source=verdict.source or "", quoted=verdict.quoted,
+                policy=concept.policy.value, note=concept.note, expected=tuple(verdict.expected),
+                found=verdict.found, reason=verdict.hint,
             )
-            if concept.policy is Policy.REVIEW:
-                occ.outcome, occ.step = REVIEW, STEP_NONE
-                occ.reason = "review policy: rendered faithfully, an editor must check it"
-            elif not need.enforced and need.occurrence.quoted and concept.quotation is not Quotation.SAME:
-                occ.outcome, occ.step = QUOTED, STEP_NONE
-                occ.reason = "inside a quotation: the speaker's word stands"
-            elif not need.enforced:
-                occ.outcome, occ.step = UNRESOLVED, STEP_NONE
-                occ.reason = f"the glossary has no acceptable rendering for {self.locale}"
-            elif index in satisfied and need.target not in tainted and concept.id not in tainted:
-                occ.step = settled.get(index, STEP_DECODE)
+            occ.index = verdict.occurrence
+            if verdict.kind == OK:
+                occ.step = settled.get(verdict.occurrence, STEP_DECODE) if verdict.occurrence is not None \
+                    else STEP_DECODE
                 occ.outcome = {STEP_FORCE: FORCED, STEP_SUBSTITUTE: SUBSTITUTED}.get(occ.step, SETTLED)
+            elif verdict.kind in (QUOTED_KIND, REVIEW_KIND, UNRENDERED):
+                occ.outcome, occ.step = verdict.outcome, STEP_NONE
             else:
                 occ.outcome, occ.step = UNRESOLVED, STEP_GIVE_UP
-                if index in refused or -1 in refused:
-                    occ.reason = refused.get(index) or refused[-1]
-                elif index in satisfied:
-                    occ.reason = "a forbidden rendering remains in the translation"
-                elif found is None:
-                    occ.reason = "no acceptable rendering in the translation"
+                index = verdict.occurrence
+                if index is not None and index in refused:
+                    occ.reason = refused[index]
+                elif -1 in refused:
+                    occ.reason = refused[-1]
                 else:
-                    occ.reason = f"found {found.text!r} ({found.status.value})"
+                    occ.reason = f"{verdict.kind}: {verdict.hint}" if verdict.hint else verdict.kind
             out.append(occ)
         return out
 

@@ -14,8 +14,9 @@ its translation) under both. It reports, per locale:
   revisit. Fuzzy entries are listed as affected, never as broken: nobody has
   published them yet, and the next run re-checks them anyway.
 
-Each entry is checked on its own, so the document-level consistency check
-(one rendering per concept per document) does not apply here.
+Each catalog is judged as one document by the one judge (glossary.judge, via
+translate.catalogs.judging), as every other command judges it; consistency
+(one rendering per source term per document) applies across its entries.
 
 This reads catalogs, so it lives in `translate`; the glossary package knows
 nothing of catalogs.
@@ -31,13 +32,15 @@ from typing import Any
 
 import polib
 
-from glossary.checks import Violation, check_document
+from glossary.checks import Violation
 from glossary.errors import UnknownLocale
+from glossary.judge import Judge
 from glossary.locales import normalize_locale
 from glossary.matching import SourceMatcher, TargetMatcher
 from glossary.model import Glossary
 from glossary.semantic_diff import DiffEntry, diff_glossaries, touched_concepts
 from translate.catalog import entry_is_reviewed, iter_catalogs, load_catalog
+from translate.catalogs.judging import catalog_document, judge_lines
 from translate.errors import TermguardError
 
 __all__ = ["EntryImpact", "ImpactError", "ImpactReport", "LocaleImpact", "glossary_impact"]
@@ -47,6 +50,8 @@ _EXCERPT_WORDS = 8
 
 class ImpactError(TermguardError):
     """The impact cannot be computed from what was given (no catalog folder...)."""
+
+    exit_code = 2  # bad input
 
 
 def _key(violation: Violation) -> tuple[str, str, str | None, bool]:
@@ -175,6 +180,7 @@ class _Checker:
         self.glossary = glossary
         self.source = SourceMatcher(glossary)
         self.targets: dict[str, TargetMatcher] = {}
+        self.judges: dict[str, Judge] = {}
 
     def target(self, locale: str) -> TargetMatcher:
         if locale not in self.targets:
@@ -184,14 +190,20 @@ class _Checker:
     def covers(self, locale: str) -> bool:
         return locale in self.glossary.locales
 
-    def errors(self, source: str, target: str, locale: str) -> list[Violation]:
+    def errors(self, po: polib.POFile, locale: str) -> dict[int, list[Violation]]:
+        """The judge's unresolved verdicts on the catalog as one document, per entry (its first line)."""
         if not self.covers(locale):
-            return []
-        found = check_document(
-            [source], [target], self.glossary, locale,
-            source_matcher=self.source, target_matcher=self.target(locale),
-        )
-        return [v for v in found if v.is_error]
+            return {}
+        if locale not in self.judges:
+            self.judges[locale] = Judge(self.glossary, locale, source_matcher=self.source,
+                                        target_matcher=self.target(locale))
+        found: dict[int, list[Violation]] = {}
+        first: dict[int, int] = {}
+        for line, verdict in judge_lines(self.judges[locale], catalog_document(po)):
+            key = id(line.entry)
+            if first.setdefault(key, line.number) == line.number and verdict.is_error:
+                found.setdefault(key, []).append(verdict)
+        return found
 
     def concepts(self, source: str, target: str, locale: str) -> set[str]:
         found = {o.concept_id for o in self.source.find(source)}
@@ -256,6 +268,8 @@ def glossary_impact(
         po = load_catalog(path)
         impact = by_locale.setdefault(locale, LocaleImpact(locale))
         impact.catalogs.append(str(path))
+        now_errors = new_checker.errors(po, locale)
+        then_errors = old_checker.errors(po, locale) if old_checker is not None else {}
         for entry in _translated(po):
             impact.checked += 1
             source, target = entry.msgid, entry.msgstr
@@ -263,8 +277,8 @@ def glossary_impact(
             if old_checker is not None:
                 concepts |= old_checker.concepts(source, target, locale)
             relevant = sorted(c for c in concepts if _in_scope(c, locale, touched))
-            now = new_checker.errors(source, target, locale)
-            then = old_checker.errors(source, target, locale) if old_checker is not None else []
+            now = now_errors.get(id(entry), [])
+            then = then_errors.get(id(entry), [])
             then_keys, now_keys = Counter(map(_key, then)), Counter(map(_key, now))
             new = [v for v in now if _take(then_keys, v)]
             resolved = [v for v in then if _take(now_keys, v)]

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from glossary.files import FileInputError, read_bytes
+from glossary.files.reading import display_name
 from translate.errors import InputError
 
-MAX_INPUT_BYTES = 64 * 1024 * 1024  # far above any article; guards against a wrong file
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # far above any article; stops /dev/zero and endless FIFOs
+
+STDIN = "-"
 
 
-def read_text(path: Path) -> str:
-    """Read a text file as UTF-8 (a BOM is dropped, CRLF/CR become LF)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for an article (limit {MAX_INPUT_BYTES})")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a text file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+def read_text(path: Path | str, *, stdin: bytes | None = None) -> str:
+    """Read a text file as UTF-8 (a BOM is dropped, CRLF/CR become LF).
+
+    ``path`` ``-`` is standard input, whose bytes the caller passes as ``stdin``
+    (already bounded); a FIFO or device is read up to the limit, never for ever.
+    """
+    name = display_name(path)
+    if os.fspath(path) == STDIN and stdin is not None:
+        data = stdin
+        name = "standard input"
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{name}: more than {MAX_INPUT_BYTES} bytes, too much for an article")
+    else:
+        try:
+            data = read_bytes(path, limit=MAX_INPUT_BYTES, what="text file")
+        except FileInputError as exc:
+            raise InputError(str(exc)) from None
     if b"\x00" in data:
-        raise InputError(f"{path}: looks like a binary file (contains NUL bytes); give a UTF-8 text file")
+        raise InputError(f"{name}: looks like a binary file (contains NUL bytes); give a UTF-8 text file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "convert it, e.g. iconv -f LATIN1 -t UTF-8"
         ) from None
     if not text.strip():
-        raise InputError(f"{path}: the file is empty; nothing to translate")
+        raise InputError(f"{name}: the file is empty; nothing to translate")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,22 +4,13 @@
 paragraph with what the catalog recorded about it; ``render_html`` turns that
 into one HTML file an editor opens offline.
 
-Where an outcome comes from:
-
-- A machine entry carries ``#. glossary: <concept> (<source>) <outcome>
-  [<step>] -> <found>; <reason>`` lines (``translate.job.entry_comments``), in
-  source order per concept; the k-th occurrence of a concept in the paragraph
-  takes the k-th line of that concept.
-- An entry without such lines (reviewed by an editor, written by hand), or
-  whose text was edited after the machine wrote it (the machine mark's hash no
-  longer matches), is checked against the glossary now with
-  ``glossary.check_document``: an error makes the occurrence ``unresolved``, a
-  review finding ``review``, otherwise ``settled`` (``quoted`` inside an
-  exempting quotation). Its step is ``editor`` for a reviewed entry, ``none``
-  otherwise.
-- A deprecated or forbidden rendering in the translation that answers no
-  source occurrence (or a quotation-only term in our own voice) is a finding of
-  its own, ``unresolved``.
+Where an outcome comes from: the one judge (glossary.judge), on the catalog
+read as one document (translate.catalogs.judging), exactly as `catalog check`,
+`catalog status` and translate see it. Nothing is parsed back from the
+``#.`` comments except the one-word steps line, so re-wrapping the catalog
+(polib, Babel, msgcat) changes nothing on the page. The step of a settled
+occurrence is the recorded ladder step while the text is the machine's,
+``editor`` for a person's text.
 
 The page never loads anything: a Content-Security-Policy forbids every
 external resource, styles and the filter script are inline, and every piece of
@@ -29,27 +20,31 @@ article or glossary text goes through ``html.escape``, so markup, quotes and
 
 from __future__ import annotations
 
-import hashlib
 import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from glossary.checks import REVIEW as REVIEW_KIND
-from glossary.checks import Violation, check_document
+from glossary.judge import Judge, Verdict
 from glossary.locales import display_name, normalize_locale
-from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
-from glossary.model import Glossary, Policy, Quotation
+from glossary.matching import visible
+from glossary.model import Glossary
 from translate.catalog import (
     ARGOS_HEADER,
     GLOSSARY_HEADER,
-    MACHINE_MARK,
     SOURCE_HEADER,
     UNRESOLVED_FLAG,
     load_catalog,
+)
+from translate.catalogs.judging import (
+    STEP_EDITOR,
+    catalog_document,
+    entry_state,
+    entry_steps,
+    judge_lines,
+    step_and_outcome,
 )
 
 __all__ = [
@@ -65,28 +60,15 @@ __all__ = [
 ]
 
 # The enforcement outcomes (docs/enforcement.md), in the order the page lists them.
-SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED = (
-    "settled", "forced", "substituted", "unresolved", "review", "quoted")
-OUTCOMES: tuple[str, ...] = (SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED)
+SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED, WAIVED = (
+    "settled", "forced", "substituted", "unresolved", "review", "quoted", "waived")
+OUTCOMES: tuple[str, ...] = (SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED, WAIVED)
 NEEDS_EDITOR_OUTCOMES = frozenset({UNRESOLVED, REVIEW})
 STEP_NONE = "none"
-# Not a ladder step: the outcome of an editor's translation, checked against the glossary now.
-STEP_EDITOR = "editor"
 
 # When one span carries several findings, the mark shows the one an editor must see first.
-_SEVERITY = {UNRESOLVED: 0, REVIEW: 1, SUBSTITUTED: 2, FORCED: 3, QUOTED: 4, SETTLED: 5}
+_SEVERITY = {UNRESOLVED: 0, REVIEW: 1, WAIVED: 2, SUBSTITUTED: 3, FORCED: 4, QUOTED: 5, SETTLED: 6}
 
-_OUTCOME_ALT = "|".join(OUTCOMES)
-# Lazy source: the reason is free text and may hold anything, the source term does not.
-_GLOSSARY_LINE = re.compile(
-    r"^glossary: (?P<concept>\S+) \((?P<source>.*?)\) (?P<outcome>" + _OUTCOME_ALT + r") "
-    r"\[(?P<step>[^\]]*)\](?: -> (?P<found>.*?))?(?:; (?P<reason>.*))?$"
-)
-_NOTE_LINE = re.compile(r"^note (?P<concept>\S+): (?P<note>.*)$")
-_FLAG_LINE = re.compile("^" + re.escape(UNRESOLVED_FLAG) + r": (?P<reason>.*)$")
-_MARK_HASH = re.compile(
-    re.escape(MACHINE_MARK) + r";glossary=sha256:[^;\s]+;msgstr=(?P<hash>[0-9a-f]{16})$"
-)
 
 
 # --------------------------------------------------------------------------- data
@@ -207,55 +189,6 @@ class ReportData:
 # --------------------------------------------------------------------------- reading the catalog
 
 
-@dataclass(frozen=True)
-class _Recorded:
-    """A parsed ``#. glossary:`` line."""
-
-    concept: str
-    source: str
-    outcome: str
-    step: str
-    found: str | None
-    reason: str
-
-
-def _parse_comments(comment: str) -> tuple[list[_Recorded], dict[str, str], list[str]]:
-    recorded: list[_Recorded] = []
-    notes: dict[str, str] = {}
-    flags: list[str] = []
-    for raw in comment.split("\n"):
-        line = raw.strip()
-        match = _GLOSSARY_LINE.match(line)
-        if match:
-            recorded.append(_Recorded(
-                match["concept"], match["source"], match["outcome"], match["step"],
-                match["found"] or None, match["reason"] or "",
-            ))
-            continue
-        match = _NOTE_LINE.match(line)
-        if match:
-            notes.setdefault(match["concept"], match["note"])
-            continue
-        match = _FLAG_LINE.match(line)
-        if match:
-            flags.append(match["reason"])
-    return recorded, notes, flags
-
-
-def _comments_current(entry: polib.POEntry, msgstr: str) -> bool:
-    """False when an editor changed the text after the machine wrote its comments.
-
-    The machine mark holds the first 16 hex digits of the sha256 of the msgstr
-    it wrote (the catalog convention); without a mark the comments are taken
-    as they are.
-    """
-    for raw in entry.comment.split("\n"):
-        match = _MARK_HASH.match(raw.strip())
-        if match:
-            return match["hash"] == hashlib.sha256(msgstr.encode("utf-8")).hexdigest()[:16]
-    return True
-
-
 def _first_line(entry: polib.POEntry) -> int | None:
     for _file, line in entry.occurrences:
         if str(line).isdigit():
@@ -271,214 +204,62 @@ def _msgstr(entry: polib.POEntry) -> str:
     return str(plural.get(0) or "")
 
 
+def _flag_reasons(comment: str) -> tuple[str, ...]:
+    """The ``termguard-unresolved: ...`` notes, for display only, joined back if a tool re-wrapped them."""
+    reasons: list[str] = []
+    joining = False
+    for raw in comment.split("\n"):
+        line = raw.strip()
+        if line.startswith(f"{UNRESOLVED_FLAG}:"):
+            reasons.append(line[len(UNRESOLVED_FLAG) + 1:].strip())
+            joining = True
+        elif joining and line and not line.startswith(("glossary:", "note ", "termguard")):
+            reasons[-1] += " " + line
+        else:
+            joining = False
+    return tuple(reasons)
+
+
 class _Builder:
-    """Pairs occurrences, comments and target hits for one catalog."""
+    """Turns the judge's verdicts on one catalog into the page's findings and highlights."""
 
     def __init__(self, glossary: Glossary, locale: str) -> None:
         self.glossary = glossary
         self.locale = locale
-        self.covered = locale in glossary.locales
-        self.source_matcher = SourceMatcher(glossary)
-        self.target_matcher = TargetMatcher(glossary, locale)
 
-    def note(self, concept_id: str, recorded_notes: dict[str, str]) -> str:
-        concept = self.glossary.concepts.get(concept_id)
-        if concept is not None:
-            return " ".join(concept.note.split())
-        return recorded_notes.get(concept_id, "")
-
-    # -- one entry
-
-    def paragraph(self, entry: polib.POEntry) -> ParagraphReport:
+    def paragraph(self, entry: polib.POEntry, verdicts: Sequence[Verdict]) -> ParagraphReport:
         source = str(entry.msgid)
         target = _msgstr(entry)
-        fuzzy = "fuzzy" in entry.flags
-        state = "untranslated" if not target else ("fuzzy" if fuzzy else "reviewed")
-        recorded, notes, flag_reasons = _parse_comments(entry.comment or "")
-        if target and not _comments_current(entry, target):
-            recorded = []  # they describe a text that is no longer there
+        state = entry_state(entry)
         lines = tuple(int(line) for _f, line in entry.occurrences if str(line).isdigit())
+        steps = entry_steps(entry)
         report = ParagraphReport(
             lines=lines, source=source, target=target, state=state,
-            unresolved_flag=UNRESOLVED_FLAG in entry.flags, flag_reasons=tuple(flag_reasons),
+            unresolved_flag=UNRESOLVED_FLAG in entry.flags, rechecked=steps is None and bool(target),
+            flag_reasons=_flag_reasons(entry.comment or ""),
         )
-        occurrences = self.source_matcher.find(source) if source.strip() else []
-        hits = self.target_matcher.find(target) if target.strip() else []
-
-        pending = list(recorded)
-        derived: dict[int, Finding] | None = None
-        source_findings: list[tuple[SourceOccurrence, Finding]] = []
-        for index, occurrence in enumerate(occurrences):
-            line = self._take(pending, occurrence)
-            if line is not None:
-                finding = Finding(
-                    concept=line.concept, source=occurrence.text, outcome=line.outcome,
-                    step=line.step, reason=line.reason, found=line.found,
-                    note=self.note(line.concept, notes), quoted=occurrence.quoted,
-                )
-            else:
-                if derived is None:
-                    derived = self._derive(occurrences, source, target, state)
-                    report.rechecked = bool(target)  # an untranslated text has nothing to re-check
-                finding = derived[index]
-            source_findings.append((occurrence, finding))
-        # Lines whose occurrence the current glossary no longer finds: still shown.
-        leftovers = [
-            Finding(concept=line.concept, source=line.source, outcome=line.outcome, step=line.step,
-                    reason=line.reason, found=line.found, note=self.note(line.concept, notes))
-            for line in pending
-        ]
-
-        target_spans = self._pair_targets(source_findings, leftovers, hits)
-        report.findings = [f for _o, f in source_findings] + leftovers + [
-            f for f, _h in target_spans if f.source is None
-        ]
-        report.source_marks = _marks(source, [(o.start, o.end, f) for o, f in source_findings])
-        report.target_marks = _marks(target, [(h.start, h.end, f) for f, h in target_spans])
+        source_spans: list[tuple[int, int, Finding]] = []
+        target_spans: list[tuple[int, int, Finding]] = []
+        for verdict in verdicts:
+            step, outcome = step_and_outcome(verdict, steps)
+            reason = verdict.hint
+            if verdict.is_error:
+                reason = f"{verdict.kind}: {verdict.hint}" if verdict.hint else verdict.kind
+            elif verdict.waived:
+                reason = f"{verdict.kind}, waived by {verdict.waived}"
+            finding = Finding(
+                concept=verdict.concept, source=verdict.source, outcome=outcome, step=step,
+                reason=reason, found=verdict.found, note=" ".join(verdict.note.split()),
+                quoted=verdict.quoted,
+            )
+            report.findings.append(finding)
+            if verdict.source_span is not None and verdict.occurrence is not None:
+                source_spans.append((*verdict.source_span, finding))
+            if verdict.found_span is not None and target:
+                target_spans.append((*verdict.found_span, finding))
+        report.source_marks = _marks(source, source_spans)
+        report.target_marks = _marks(target, target_spans)
         return report
-
-    @staticmethod
-    def _take(pending: list[_Recorded], occurrence: SourceOccurrence) -> _Recorded | None:
-        """The recorded line for this occurrence: same concept, same text first."""
-        same = [r for r in pending if r.concept == occurrence.concept_id]
-        if not same:
-            return None
-        text = occurrence.text.casefold()
-        line = next((r for r in same if r.source.casefold() == text), same[0])
-        pending.remove(line)
-        return line
-
-    def _targets_for(self, concept_id: str, quoted: bool) -> set[str]:
-        """Concepts whose renderings answer an occurrence (Artsakh: Karabakh's too)."""
-        ids = {concept_id}
-        concept = self.glossary.concepts.get(concept_id)
-        if concept is not None and concept.quotation is Quotation.ONLY and concept.use_instead:
-            if not quoted:
-                ids = {concept.use_instead}
-            else:
-                ids.add(concept.use_instead)
-        return ids
-
-    def _pair_targets(
-        self,
-        source_findings: list[tuple[SourceOccurrence, Finding]],
-        leftovers: list[Finding],
-        hits: list[TargetHit],
-    ) -> list[tuple[Finding, TargetHit]]:
-        """Each finding's rendering in the translation, then wrong renderings nobody answers."""
-        used: set[tuple[int, int]] = set()
-        paired: list[tuple[Finding, TargetHit]] = []
-        findings = [f for _o, f in source_findings] + leftovers
-        for finding in findings:
-            wanted = self._targets_for(finding.concept, finding.quoted)
-            free = [h for h in hits if (h.start, h.end) not in used]
-            hit: TargetHit | None = None
-            if finding.found:
-                found = finding.found.casefold()
-                hit = next((h for h in free if h.concept_id in wanted and h.text.casefold() == found), None)
-                hit = hit or next((h for h in free if h.text.casefold() == found), None)
-            elif finding.step in (STEP_EDITOR, STEP_NONE):
-                # Re-checked or never enforced: whatever renders the concept,
-                # a wrong rendering included (it is why the occurrence is unresolved).
-                hit = next((h for h in free if h.concept_id in wanted), None)
-            if hit is None:
-                continue
-            used.add((hit.start, hit.end))
-            if finding.found is None:
-                finding.found = hit.text
-            paired.append((finding, hit))
-        for hit in hits:
-            if (hit.start, hit.end) in used:
-                continue
-            reason = self._wrong_rendering(hit)
-            if reason:
-                used.add((hit.start, hit.end))
-                finding = Finding(
-                    concept=hit.concept_id, source=None, outcome=UNRESOLVED, step=STEP_NONE,
-                    reason=reason, found=hit.text, note=self.note(hit.concept_id, {}), quoted=hit.quoted,
-                )
-                paired.append((finding, hit))
-        return paired
-
-    def _wrong_rendering(self, hit: TargetHit) -> str:
-        """Why a rendering no source occurrence asked for is wrong here; "" when it is not."""
-        concept = self.glossary.concepts.get(hit.concept_id)
-        if concept is None:
-            return ""
-        if concept.quotation is Quotation.ONLY:
-            if hit.quoted:
-                return ""
-            return f"{hit.text!r} belongs in quotations only; in our own voice use {concept.use_instead}"
-        if hit.status.acceptable or (hit.quoted and concept.quotation is Quotation.EXEMPT):
-            return ""
-        expected = ", ".join(r.text for r in self.glossary.acceptable(concept.id, self.locale))
-        return f"{hit.status.value} rendering {hit.text!r}" + (f"; use {expected}" if expected else "")
-
-    def _derive(
-        self, occurrences: Sequence[SourceOccurrence], source: str, target: str, state: str
-    ) -> dict[int, Finding]:
-        """Outcomes of a paragraph the catalog says nothing about, from the glossary checks."""
-        step = STEP_EDITOR if state == "reviewed" else STEP_NONE
-        violations: list[Violation] = []
-        if target and self.covered:
-            violations = check_document([source], [target], self.glossary, self.locale,
-                                        source_matcher=self.source_matcher,
-                                        target_matcher=self.target_matcher)
-        errors: dict[str, list[Violation]] = {}
-        review: set[str] = set()
-        for violation in violations:
-            if violation.is_error:
-                errors.setdefault(violation.concept, []).append(violation)
-            elif violation.kind == REVIEW_KIND:
-                review.add(violation.concept)
-        # check_missing reports the last occurrences of a concept that lack a rendering.
-        missing_left: dict[str, int] = {
-            c: sum(1 for v in vs if v.kind == "missing") for c, vs in errors.items()
-        }
-        result: dict[int, Finding] = {}
-        # Backwards, so the "missing" findings go to the last occurrences, as check_missing counts them.
-        for index in reversed(range(len(occurrences))):
-            occurrence = occurrences[index]
-            concept = self.glossary.concepts[occurrence.concept_id]
-            targets = self._targets_for(concept.id, occurrence.quoted)
-            finding = Finding(concept=concept.id, source=occurrence.text, outcome=SETTLED, step=step,
-                              note=self.note(concept.id, {}), quoted=occurrence.quoted)
-            # The occurrence's own concept first, then the one that renders it (Artsakh -> Karabakh).
-            error = self._error_for([concept.id, *sorted(targets - {concept.id})], errors, missing_left)
-            if not target:
-                finding.outcome = REVIEW if concept.policy is Policy.REVIEW else UNRESOLVED
-                finding.reason = "the paragraph is not translated"
-            elif not self.covered:
-                finding.outcome = UNRESOLVED
-                finding.reason = f"the glossary has no renderings for {self.locale}"
-            elif error is not None:
-                finding.outcome = UNRESOLVED
-                finding.reason = f"{error.kind}: {error.hint}" if error.hint else error.kind
-            elif concept.id in review:
-                finding.outcome = REVIEW
-                finding.reason = "review policy: an editor must check it"
-            elif occurrence.quoted and concept.quotation is not Quotation.SAME:
-                finding.outcome = QUOTED
-                finding.reason = "inside a quotation: the speaker's word stands"
-            result[index] = finding
-        return result
-
-    @staticmethod
-    def _error_for(
-        concepts: Iterable[str], errors: dict[str, list[Violation]], missing_left: dict[str, int]
-    ) -> Violation | None:
-        for concept_id in concepts:
-            found = errors.get(concept_id, [])
-            missing = missing_left.get(concept_id, 0) > 0
-            if missing:
-                missing_left[concept_id] -= 1
-            # A wrong rendering (deprecated, forbidden...) says more than "missing".
-            other = next((v for v in found if v.kind != "missing"), None)
-            if other is not None:
-                return other
-            if missing:
-                return next(v for v in found if v.kind == "missing")
-        return None
 
 
 def _marks(text: str, spans: Iterable[tuple[int, int, Finding]]) -> list[Mark]:
@@ -507,11 +288,22 @@ def build_report(catalog_path: Path | str, glossary: Glossary, locale: str) -> R
     locale = normalize_locale(locale)
     po = load_catalog(path)
     builder = _Builder(glossary, locale)
-    entries = [e for e in po if not e.obsolete and e.msgid]
+    # The catalog is judged as one document (translate.catalogs.judging), the
+    # same as every other command; each entry shows the verdicts of its first line.
+    document = catalog_document(po)
+    by_entry: dict[int, list[Verdict]] = {}
+    first_line: dict[int, int] = {}
+    if locale in glossary.locales:
+        for line, verdict in judge_lines(Judge(glossary, locale), document):
+            key = id(line.entry)
+            first_line.setdefault(key, line.number)
+            if first_line[key] == line.number:
+                by_entry.setdefault(key, []).append(verdict)
+    entries = [e for e in po if not e.obsolete and e.msgid and e.msgctxt is None and not e.msgid_plural]
     order = {id(e): i for i, e in enumerate(entries)}
     # Document order by the first ``#:`` line; entries without one keep file order, last.
     entries.sort(key=lambda e: (_first_line(e) is None, _first_line(e) or 0, order[id(e)]))
-    paragraphs = [builder.paragraph(entry) for entry in entries]
+    paragraphs = [builder.paragraph(entry, by_entry.get(id(entry), [])) for entry in entries]
     number = 0
     for paragraph in paragraphs:
         for finding in paragraph.findings:
@@ -545,7 +337,8 @@ OUTCOME_MEANINGS: dict[str, str] = {
     SUBSTITUTED: "settled by replacing a known wrong rendering",
     UNRESOLVED: "no acceptable rendering, or a forbidden one remains: an editor must fix it",
     REVIEW: "contested characterisation, rendered faithfully: an editor must check it",
-    QUOTED: "inside a quotation with an exempting rule: the speaker's word stands",
+    QUOTED: "inside a quotation (or a mention) with an exempting rule: the speaker's word stands",
+    WAIVED: "a finding an editor accepted on this entry (who and why in the note)",
 }
 
 _STYLE = """
@@ -559,6 +352,7 @@ _STYLE = """
   --unresolved-bg: #fcd9c4; --unresolved-edge: #b84400;
   --review-bg: #fbf3a6; --review-edge: #8a7a00;
   --quoted-bg: #e7e7e7; --quoted-edge: #6b6b6b;
+  --waived-bg: #ece4f6; --waived-edge: #6a4c93;
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
@@ -631,6 +425,8 @@ mark.outcome-review { background: var(--review-bg); border-bottom: 3px double va
 mark.outcome-review::after { content: "?"; color: var(--review-edge); }
 mark.outcome-quoted { background: var(--quoted-bg); border-bottom: 2px dotted var(--quoted-edge); font-style: italic; }
 mark.outcome-quoted::after { content: "Q"; color: var(--quoted-edge); font-style: normal; }
+mark.outcome-waived { background: var(--waived-bg); border-bottom: 2px solid var(--waived-edge); }
+mark.outcome-waived::after { content: "W"; color: var(--waived-edge); }
 .swatch { display: inline-block; white-space: nowrap; cursor: default; }
 .tip { display: none; position: absolute; z-index: 30; top: calc(100% + 6px); left: 0; width: max-content;
   max-width: min(27rem, 80vw); background: #1f2733; color: #f6f8fa; border-radius: 6px; padding: 8px 10px;
@@ -709,8 +505,12 @@ _SCRIPT = """
 
 
 def _e(text: object) -> str:
-    """Escape text for element content and quoted attribute values alike."""
-    return html.escape(str(text), quote=True)
+    """Escape text for element content and quoted attribute values alike.
+
+    Control, bidi and invisible characters are shown as <U+XXXX>: an override
+    in the article cannot reorder what the editor reads.
+    """
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _lang(locale: str) -> str:

@@ -43,7 +43,7 @@ def read_bytes(
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise FileInputError(f"{name}: no such {what}") from None
+        raise FileInputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise FileInputError(f"{name}: is a folder, not a {what}") from None
     except OSError as error:

@@ -161,7 +161,6 @@ def _umask() -> int:
 
 def _write_temp(target: Path, data: bytes, info: os.stat_result | None, temp: Path | None = None) -> Path:
     """Write `data` to a fsynced temporary file next to `target`, with target's mode and owner."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     if temp is None:
         temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
@@ -218,11 +217,22 @@ def _write_through(target: Path, data: bytes, shown: str) -> None:
         os.close(fd)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, expect: Snapshot | None = None) -> None:
-    """Write `data` to `path` by the rules of this module; FileWriteError or ConcurrentEditError."""
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, expect: Snapshot | None = None, parents: bool = False
+) -> None:
+    """Write `data` to `path` by the rules of this module; FileWriteError or ConcurrentEditError.
+
+    `parents`: create missing folders (else a missing folder is an error, so a
+    mistyped path does not silently create one).
+    """
     shown = display_name(path)
     recover(path)
     target, kind, info = _resolve(path)
+    if parents and kind == _MISSING:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise FileWriteError(f"{shown}: cannot create its folder ({error.strerror or error})") from None
     _check_expect(path, expect)
     if kind == _STREAM:
         _write_through(target, data, shown)
@@ -268,10 +278,11 @@ def write_text(
     *,
     expect: Snapshot | None = None,
     newline_like: Snapshot | str | None = None,
+    parents: bool = False,
 ) -> None:
     """Write `text` as UTF-8. `newline_like` (a Snapshot, the old text, or a line ending)
     gives the line endings and BOM to keep; None writes the text as it is."""
-    write_bytes(path, _encode(text, newline_like), expect=expect)
+    write_bytes(path, _encode(text, newline_like), expect=expect, parents=parents)
 
 
 # --------------------------------------------------------------------------- groups
@@ -282,6 +293,7 @@ def _journal_path(target: Path) -> Path:
 
 
 def _write_journal(journal: Path, state: str, pairs: list[tuple[Path, Path]]) -> None:
+    journal.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"state": state, "files": [[os.fsdecode(t), os.fsdecode(p)] for t, p in pairs]})
     temp = _write_temp(journal, body.encode("utf-8"), None)
     os.replace(temp, journal)

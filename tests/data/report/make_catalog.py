@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import polib
@@ -36,6 +37,12 @@ def write_catalog(path: Path, glossary_digest: str, spec: Path = SPEC) -> Path:
     name = data["source"].split(";", 1)[0]
     for item in data["entries"]:
         comments = list(item["comments"])
+        steps = [re.search(r"\[([a-z-]+)\]", c).group(1) for c in comments if c.startswith("glossary:")]
+        if item.get("machine") and steps:
+            # What a run records: one letter per occurrence (translate.catalogs.judging).
+            codes = {"decode": "d", "ban": "b", "choose": "c", "force": "f", "substitute": "s",
+                     "give-up": "g", "none": "n"}
+            comments.append("termguard:steps=" + "".join(codes.get(s, "n") for s in steps))
         if item.get("machine"):
             comments.append(f"termguard:machine;glossary=sha256:{glossary_digest};msgstr={text_hash(item['msgstr'])}")
         flags = ["fuzzy"] if item["state"] == "fuzzy" else []

@@ -1,0 +1,1 @@
+"""The curated glossary shipped with termguard (package data)."""

@@ -1,0 +1,11 @@
+"""The one judge: the verdict of every glossary occurrence in a (source, translation) pair."""
+
+from glossary.judge.verdicts import (
+    ERROR_KINDS,
+    KINDS,
+    Judge,
+    Verdict,
+    outcome_of,
+)
+
+__all__ = ["ERROR_KINDS", "KINDS", "Judge", "Verdict", "outcome_of"]

@@ -1,0 +1,540 @@
+"""The one judge: what every glossary occurrence in a translation comes to.
+
+`Judge.document` takes the paragraphs of one document, each a (source,
+translation) pair, and returns one `Verdict` per source occurrence (plus one
+per wrong rendering in the translation that no source occurrence answers).
+Every command shows these verdicts and nothing else: translate's outcome
+table, `--json` and `--strict`, `check`, the catalog commands, the review
+page and `glossary impact` (docs/glossary-format.md, "Verdicts").
+
+A document is the sequence of paragraphs of one source file, in line order:
+a checked file pair, one run's output, or one catalog (its entries placed at
+their source lines). Consistency (one rendering per source term) holds across
+one document.
+
+Rules, in the order they are applied to a source occurrence:
+
+1. a `review` concept is `review`, whatever the translation holds;
+2. quoted (or mentioned: "which Armenians call X") under `quotation: exempt`
+   or `only`: `quoted`, the speaker's word stands;
+3. `keep`: `ok` if kept, else `keep`;
+4. no acceptable rendering in the locale: `unrendered` (an editor decides);
+5. otherwise the occurrence is paired with one rendering in the translation,
+   its own concept first (for a quotation-only term in our voice, the concept
+   named by `use_instead`): none is `missing`, a deprecated or forbidden one
+   `deprecated` / `forbidden`, the quotation-only term itself in our voice
+   `forbidden`; an acceptable one is `ok` unless it is the other name of a
+   place with two names (`mismatch`) or the document already rendered the same
+   source term with another rendering (`inconsistent`).
+
+One target word admitted for two concepts that the source both names
+satisfies both. Forms of one rendering are never rivals; renderings of
+different concepts are never rivals; different source terms of one concept
+("treaty", "peace treaty"; "Armenian", "Armenians") may be rendered
+differently; a rendering inside the locale's `first_mention` text is always
+consistent and leaves the preferred rendering as the document's choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from glossary.errors import UnknownLocale
+from glossary.judge.mentions import Mentions
+from glossary.locales import normalize_locale
+from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
+from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+
+OK = "ok"
+QUOTED = "quoted"
+REVIEW = "review"
+UNRENDERED = "unrendered"
+MISSING = "missing"
+FORBIDDEN = "forbidden"
+DEPRECATED = "deprecated"
+INCONSISTENT = "inconsistent"
+MISMATCH = "mismatch"
+KEEP = "keep"
+
+KINDS = (OK, QUOTED, REVIEW, UNRENDERED, MISSING, FORBIDDEN, DEPRECATED, INCONSISTENT, MISMATCH, KEEP)
+# Kinds that fail a check (unless waived); the others inform an editor.
+ERROR_KINDS = frozenset({MISSING, FORBIDDEN, DEPRECATED, INCONSISTENT, MISMATCH, KEEP})
+
+# Outcomes, as translate's table and the review page name them.
+SETTLED, UNRESOLVED, WAIVED = "settled", "unresolved", "waived"
+
+
+def outcome_of(kind: str, waived: bool = False) -> str:
+    """The outcome column for a verdict kind: settled, quoted, review, unresolved or waived."""
+    if kind == OK:
+        return SETTLED
+    if kind == QUOTED:
+        return QUOTED
+    if kind in (REVIEW, UNRENDERED):
+        return REVIEW
+    return WAIVED if waived else UNRESOLVED
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one glossary occurrence comes to, tied to a paragraph (1-based line)."""
+
+    paragraph: int
+    concept: str
+    kind: str
+    source: str | None
+    found: str | None
+    expected: list[str]
+    note: str
+    quoted: bool
+    hint: str = ""
+    # Index of the source occurrence in its paragraph; None for a wrong
+    # rendering found only in the translation.
+    occurrence: int | None = None
+    source_span: tuple[int, int] | None = None
+    found_span: tuple[int, int] | None = None
+    waived: str | None = None  # "who: why" of the editor who accepted this finding
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this verdict fails a check (a waived finding does not)."""
+        return self.kind in ERROR_KINDS and self.waived is None
+
+    @property
+    def outcome(self) -> str:
+        return outcome_of(self.kind, self.waived is not None)
+
+    def key(self) -> tuple[Any, ...]:
+        """What two commands must agree on for this occurrence."""
+        return (self.paragraph, self.concept, self.kind, self.source, self.found, self.quoted, self.waived)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record."""
+        record = asdict(self)
+        record["outcome"] = self.outcome
+        for name in ("source_span", "found_span"):
+            if record[name] is not None:
+                record[name] = list(record[name])
+        return record
+
+
+def text_hash(text: str) -> str:
+    """The short hash waivers use to notice that an entry's text changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Choice:
+    rendering: Rendering
+    paragraph: int
+
+
+@dataclass
+class DocumentState:
+    """What consistency needs to remember across the paragraphs of one document."""
+
+    choice: dict[tuple[str, str], _Choice] = field(default_factory=dict)
+
+
+_RANK = {Status.PREFERRED: 0, Status.ADMITTED: 1, Status.DEPRECATED: 2, Status.FORBIDDEN: 3}
+
+
+class Judge:
+    """Judges translations into one locale against one glossary."""
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        locale: str,
+        *,
+        source_matcher: SourceMatcher | None = None,
+        target_matcher: TargetMatcher | None = None,
+    ) -> None:
+        self.glossary = glossary
+        self.locale = normalize_locale(locale)
+        if self.locale not in glossary.locales:
+            raise UnknownLocale(
+                f"the glossary has no locale {self.locale!r}; it covers {', '.join(glossary.locales)}"
+            )
+        self.source_matcher = source_matcher or SourceMatcher(glossary)
+        self.target_matcher = target_matcher or TargetMatcher(glossary, self.locale)
+        self._fold = fold_for(self.locale)
+        self.mentions = Mentions(glossary.mentions)
+        # concept -> the quotation-only concepts that name it in `use_instead`
+        self._quotation_only: dict[str, list[str]] = {}
+        for concept in glossary.concepts.values():
+            if concept.quotation is Quotation.ONLY and concept.use_instead:
+                self._quotation_only.setdefault(concept.use_instead, []).append(concept.id)
+        self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in glossary.concepts.values()}
+        self._first_mentions = {
+            c.id: self._fold(" ".join(c.first_mention[self.locale].split()))
+            for c in glossary.concepts.values()
+            if self.locale in c.first_mention
+        }
+
+    # -- occurrences
+
+    def occurrences(self, source: str) -> list[SourceOccurrence]:
+        """Source occurrences as the judge sees them (mentions count as quoted)."""
+        if not source.strip():
+            return []
+        found = self.source_matcher.find(source)
+        return [
+            replace(o, quoted=True, depth=max(o.depth, 1))
+            if not o.quoted and self.mentions.mentioned(source, o.start, o.end) else o
+            for o in found
+        ]
+
+    # -- judging
+
+    def pair(self, source: str, target: str, number: int = 1) -> list[Verdict]:
+        """Verdicts of one paragraph judged on its own."""
+        return self.paragraph(number, source, target, DocumentState())
+
+    def document(
+        self, pairs: Iterable[tuple[int, str, str]], waivers: dict[int, Sequence[Any]] | None = None
+    ) -> list[Verdict]:
+        """Verdicts of a document: (line number, source, translation) in line order.
+
+        `waivers` maps a line number to the waivers (objects with `accepts(verdict)`
+        and `label`) that hold for that paragraph.
+        """
+        state = DocumentState()
+        verdicts: list[Verdict] = []
+        for number, source, target in pairs:
+            found = self.paragraph(number, source, target, state)
+            accepted = (waivers or {}).get(number, ())
+            verdicts.extend([_apply_waivers(v, accepted) for v in found] if accepted else found)
+        return verdicts
+
+    def paragraph(self, number: int, source: str, target: str, state: DocumentState) -> list[Verdict]:
+        """Verdicts of one paragraph of a document, updating its consistency state."""
+        glossary = self.glossary
+        occurrences = self.occurrences(source)
+        hits = self.target_matcher.find(target) if target.strip() else []
+        hits = _attribute(hits, occurrences)
+        mention_spans = self._first_mention_spans(target) if self._first_mentions else {}
+        used: set[tuple[int, int, str]] = set()
+        used_spans: set[tuple[int, int]] = set()
+        span_concepts: dict[tuple[int, int], int] = {}
+        for hit in hits:
+            span_concepts[(hit.start, hit.end)] = span_concepts.get((hit.start, hit.end), 0) + 1
+        shared = {span for span, count in span_concepts.items() if count > 1}
+        verdicts: list[Verdict] = []
+        for index, occurrence in enumerate(occurrences):
+            concept = glossary.concepts[occurrence.concept_id]
+            target_id = concept.id
+            if concept.quotation is Quotation.ONLY and not occurrence.quoted and concept.use_instead:
+                target_id = concept.use_instead
+            wanted = [target_id]
+            if concept.quotation is Quotation.ONLY and concept.use_instead and occurrence.quoted:
+                wanted.append(concept.use_instead)
+            if concept.policy is Policy.KEEP:
+                expected = [r.text for r in (concept.terms.get(self.locale) or concept.terms.get(glossary.source, ()))
+                            if r.status.acceptable]
+            else:
+                expected = [r.text for r in glossary.acceptable(target_id, self.locale)]
+            hit = self._pair(occurrence, concept, hits, wanted, used, shared)
+            if hit is None and target_id != concept.id:
+                hit = self._pair(occurrence, concept, hits, [concept.id], used, shared)
+            if hit is None and self._quotation_only.get(target_id):
+                # Karabakh written as Artsakh in our voice: one wrong rendering of this occurrence.
+                hit = self._pair(occurrence, concept, [h for h in hits if not h.quoted],
+                                 self._quotation_only[target_id], used, shared)
+            if hit is not None:
+                used.add((hit.start, hit.end, hit.concept_id))
+                used_spans.add((hit.start, hit.end))
+            both_names = len({o.rendering.text for o in occurrences
+                              if o.concept_id == concept.id and o.rendering is not None}) > 1
+            kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number,
+                                    both_names)
+            # Karabakh written as Artsakh: the record is the quotation-only
+            # concept's (its rendering is what is wrong), naming this source.
+            named = hit.concept_id if hit is not None and kind == FORBIDDEN and hit.concept_id not in (
+                concept.id, target_id) else concept.id
+            verdicts.append(Verdict(
+                paragraph=number,
+                concept=named,
+                kind=kind,
+                source=occurrence.text,
+                found=hit.text if hit else None,
+                expected=expected if kind != INCONSISTENT else [state.choice[self._key(target_id, occurrence)].rendering.text],
+                note=(hit.rendering.note if hit and kind in (DEPRECATED, FORBIDDEN) and hit.rendering.note else None)
+                or glossary.concepts[named].note,
+                quoted=occurrence.quoted,
+                hint=hint,
+                occurrence=index,
+                source_span=(occurrence.start, occurrence.end),
+                found_span=(hit.start, hit.end) if hit else None,
+            ))
+        for hit in hits:
+            if (hit.start, hit.end) in used_spans:
+                continue
+            verdict = self._stray(number, hit, occurrences, source, target)
+            if verdict is not None:
+                used_spans.add((hit.start, hit.end))
+                verdicts.append(verdict)
+        return verdicts
+
+    # -- helpers
+
+    @staticmethod
+    def _key(target_id: str, occurrence: SourceOccurrence) -> tuple[str, str]:
+        # One source term (any of its forms) keeps one rendering; another
+        # source term of the concept may have its own.
+        name = occurrence.rendering.text if occurrence.rendering is not None else occurrence.text
+        return target_id, " ".join(name.split()).casefold()
+
+    def _pair(
+        self,
+        occurrence: SourceOccurrence,
+        concept: Concept,
+        hits: Sequence[TargetHit],
+        wanted: Sequence[str],
+        used: set[tuple[int, int, str]],
+        shared_spans: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    ) -> TargetHit | None:
+        """The rendering in the translation that answers this occurrence.
+
+        Free hits of the wanted concepts, preferring an acceptable rendering
+        that is this source name's own (places with two names), then any
+        acceptable one, then a wrong one (which is why the occurrence fails);
+        text order breaks ties.
+        """
+        best: tuple[int, int, int, int] | None = None
+        chosen: TargetHit | None = None
+        for position, hit in enumerate(hits):
+            if hit.concept_id not in wanted or (hit.start, hit.end, hit.concept_id) in used:
+                continue
+            own = 0 if self._own_name(occurrence, hit) else 1
+            # A word that also renders another concept of the paragraph is
+            # taken last: that concept may need it (Armenia / Armenian).
+            shared = 1 if (hit.start, hit.end) in shared_spans else 0
+            rank = (0, own, shared, position) if hit.status.acceptable else (1, 1, shared, position)
+            if best is None or rank < best:
+                best, chosen = rank, hit
+        return chosen
+
+    def _own_name(self, occurrence: SourceOccurrence, hit: TargetHit) -> bool:
+        counterparts = self._counterparts.get(hit.concept_id, {})
+        if not counterparts or occurrence.rendering is None:
+            return True
+        source_name = counterparts.get(hit.rendering.text)
+        return source_name is None or source_name == occurrence.rendering.text
+
+    def _kind(
+        self,
+        occurrence: SourceOccurrence,
+        concept: Concept,
+        target_id: str,
+        hit: TargetHit | None,
+        expected: list[str],
+        mention_spans: dict[str, list[tuple[int, int]]],
+        state: DocumentState,
+        number: int,
+        both_names: bool = False,
+    ) -> tuple[str, str]:
+        if concept.policy is Policy.REVIEW:
+            return REVIEW, "render faithfully; an editor decides"
+        if occurrence.quoted and concept.quotation in (Quotation.EXEMPT, Quotation.ONLY):
+            return QUOTED, "inside a quotation (or a mention): the speaker's word stands"
+        if concept.policy is Policy.KEEP:
+            if hit is not None and hit.status.acceptable:
+                return OK, ""
+            return KEEP, f"keep it as {', '.join(expected)}" if expected else "do not translate it"
+        if not expected:
+            return UNRENDERED, f"the glossary has no rendering of {target_id} for {self.locale}; an editor decides"
+        use = ", ".join(expected)
+        if hit is None:
+            return MISSING, f"the translation needs {use} (inflected forms count)"
+        if hit.concept_id != target_id:
+            return FORBIDDEN, f"outside quotations use the concept '{target_id}': {use}"
+        if hit.status is Status.FORBIDDEN:
+            return FORBIDDEN, f"use {use}"
+        if hit.status is Status.DEPRECATED:
+            return DEPRECATED, f"use {use}"
+        in_first_mention = any(a <= hit.start and hit.end <= b for a, b in mention_spans.get(target_id, ()))
+        if not in_first_mention and not self._own_name(occurrence, hit) and hit.status is not Status.PREFERRED:
+            own = [t for t, s in self._counterparts.get(target_id, {}).items()
+                   if occurrence.rendering is not None and s == occurrence.rendering.text]
+            return MISMATCH, f"{hit.text!r} is the other name; for {occurrence.text!r} write {', '.join(own) or use}"
+        key = self._key(target_id, occurrence)
+        if in_first_mention:
+            # After the first mention the preferred name follows, unless the
+            # source itself names both (then each keeps its own).
+            preferred = self.glossary.preferred(target_id, self.locale)
+            own = hit.rendering if both_names else (preferred or hit.rendering)
+            state.choice.setdefault(key, _Choice(own, number))
+            return OK, ""
+        first = state.choice.setdefault(key, _Choice(hit.rendering, number))
+        if first.rendering.text != hit.rendering.text and _rivals(first.rendering, hit.rendering, self._fold):
+            return INCONSISTENT, (f"for {occurrence.text!r} the document first writes "
+                                  f"{first.rendering.text!r} (paragraph {first.paragraph}); keep one rendering")
+        return OK, ""
+
+    def _first_mention_spans(self, target: str) -> dict[str, list[tuple[int, int]]]:
+        """Where the locale's first_mention text of each concept stands in the translation."""
+        if not target.strip():
+            return {}
+        # Offsets survive the fold only when it keeps the length (it nearly always does).
+        folded = self._fold(target)
+        if len(folded) != len(target):
+            return {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        collapsed = folded
+        for concept_id, text in self._first_mentions.items():
+            start = collapsed.find(text)
+            while start >= 0:
+                spans.setdefault(concept_id, []).append((start, start + len(text)))
+                start = collapsed.find(text, start + 1)
+        return spans
+
+    def _stray(
+        self, number: int, hit: TargetHit, occurrences: Sequence[SourceOccurrence], source: str, target: str
+    ) -> Verdict | None:
+        """A wrong rendering that no source occurrence answers, or None if it is not wrong here."""
+        glossary = self.glossary
+        concept = glossary.concepts.get(hit.concept_id)
+        if concept is None or concept.policy is Policy.REVIEW:
+            return None
+        if concept.quotation is Quotation.ONLY:
+            if hit.quoted:
+                return None
+            other = concept.use_instead or ""
+            expected = [r.text for r in glossary.acceptable(other, self.locale)] if other in glossary.concepts else []
+            kind, hint = FORBIDDEN, f"outside quotations use the concept '{other}'" + (
+                f": {', '.join(expected)}" if expected else "")
+        elif hit.status in (Status.DEPRECATED, Status.FORBIDDEN):
+            if hit.quoted and concept.quotation is Quotation.EXEMPT:
+                return None
+            expected = [r.text for r in glossary.acceptable(concept.id, self.locale)]
+            hint = f"use {', '.join(expected)}" if expected else "rephrase"
+            kind = FORBIDDEN if hit.status is Status.FORBIDDEN else DEPRECATED
+        else:
+            return None
+        related = _related_occurrence(glossary, concept, occurrences)
+        if related is not None:
+            source_text, span = related.text, (related.start, related.end)
+        else:
+            source_text, span = _source_at(source, target, hit.start)
+        return Verdict(
+            paragraph=number, concept=concept.id, kind=kind, source=source_text, found=hit.text,
+            expected=expected, note=hit.rendering.note or concept.note, quoted=hit.quoted, hint=hint,
+            occurrence=None, source_span=span, found_span=(hit.start, hit.end),
+        )
+
+
+# Two renderings that share a word stem this long are one name in two
+# shapes (armenisch / Armenier, Bergkarabach / Autonomen Gebiets Bergkarabach).
+_SHARED_STEM = 5
+
+
+def _rivals(first: Rendering, other: Rendering, fold: Fold) -> bool:
+    """Whether two renderings of one concept are rival names, not two shapes of one name.
+
+    Not rivals: a long and a short form where every word of the short one is
+    in the long one (Autonomes Gebiet Bergkarabach / Bergkarabach), and
+    words that share a stem (armenisch / Armenier: noun and adjective).
+    """
+    words_a = fold(first.text).split()
+    words_b = fold(other.text).split()
+    short, long = sorted((words_a, words_b), key=len)
+    if all(word in long for word in short):
+        return False
+    for a in words_a:
+        for b in words_b:
+            common = 0
+            for x, y in zip(a, b):
+                if x != y:
+                    break
+                common += 1
+            if common >= _SHARED_STEM:
+                return False
+    return True
+
+
+def _apply_waivers(verdict: Verdict, waivers: Sequence[Any]) -> Verdict:
+    if verdict.kind not in ERROR_KINDS:
+        return verdict
+    for waiver in waivers:
+        if waiver.accepts(verdict):
+            return replace(verdict, waived=waiver.label)
+    return verdict
+
+
+def _attribute(hits: list[TargetHit], occurrences: Sequence[SourceOccurrence]) -> list[TargetHit]:
+    """Resolve spans that render several concepts.
+
+    One surface can render two concepts (German `Bergkarabach` for Karabakh
+    and Nagorno-Karabakh; Russian `Армения` for Armenia and, admitted, for
+    Armenian). Every concept the source paragraph names keeps the span (one
+    word satisfies both); with none named, the concepts for which the surface
+    has the best status keep it.
+    """
+    in_source = {o.concept_id for o in occurrences}
+    by_span: dict[tuple[int, int], list[TargetHit]] = {}
+    for hit in hits:
+        by_span.setdefault((hit.start, hit.end), []).append(hit)
+    result: list[TargetHit] = []
+    for group in by_span.values():
+        if len(group) > 1:
+            named = [h for h in group if h.concept_id in in_source]
+            if named:
+                group = named
+            else:
+                best = min(_RANK[h.status] for h in group)
+                group = [h for h in group if _RANK[h.status] == best]
+        result.extend(group)
+    result.sort(key=lambda h: h.start)
+    return result
+
+
+def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str, str]:
+    """For a concept with two source names (a place with two names): target name -> source name.
+
+    A target name written as a source name is that name's own; when one of
+    two names on each side is left, those two belong together. Empty when the
+    pairing is not certain.
+    """
+    source_names = [r.text for r in concept.terms.get(glossary.source, ()) if r.status.acceptable]
+    target_names = [r.text for r in concept.terms.get(locale, ()) if r.status.acceptable]
+    if len(source_names) < 2 or len(target_names) < 2:
+        return {}
+    fold = fold_for(locale)
+    pairs: dict[str, str] = {}
+    for name in target_names:
+        same = [s for s in source_names if fold(s) == fold(name)]
+        if len(same) == 1:
+            pairs[name] = same[0]
+    left_target = [t for t in target_names if t not in pairs]
+    left_source = [s for s in source_names if s not in pairs.values()]
+    if len(left_target) == 1 and len(left_source) == 1:
+        pairs[left_target[0]] = left_source[0]
+    return pairs if len(pairs) == len(target_names) else {}
+
+
+def _related_occurrence(
+    glossary: Glossary, concept: Concept, occurrences: Sequence[SourceOccurrence]
+) -> SourceOccurrence | None:
+    """The source occurrence a wrong rendering stands for: the same concept, or its use_instead pair."""
+    for occurrence in occurrences:
+        other = glossary.concepts[occurrence.concept_id]
+        if occurrence.concept_id == concept.id or other.use_instead == concept.id or concept.use_instead == other.id:
+            return occurrence
+    return None
+
+
+def _source_at(source: str, target: str, position: int) -> tuple[str | None, tuple[int, int] | None]:
+    """The source sentence at the same relative place as `position` in the translation."""
+    if not source.strip():
+        return None, None
+    share = position / max(len(target), 1)
+    anchor = min(int(share * len(source)), len(source) - 1)
+    start = max(source.rfind(". ", 0, anchor), source.rfind("? ", 0, anchor), source.rfind("! ", 0, anchor))
+    start = 0 if start < 0 else start + 2
+    ends = [i for i in (source.find(". ", anchor), source.find("? ", anchor), source.find("! ", anchor)) if i >= 0]
+    end = min(ends) + 1 if ends else len(source)
+    return source[start:end].strip() or None, (start, end)

@@ -1,0 +1,1 @@
+"""Argos packages as they really are: tokenisers, settings, index, downloads."""

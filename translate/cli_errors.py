@@ -1,0 +1,70 @@
+"""The one place where errors become messages and exit codes, for every termguard command.
+
+Library code raises typed errors under ``TermguardError``; each class says
+whether it is bad input (exit 2) or a failure (exit 1). Commands let them
+go up; the command classes here print one ``Error:`` message and exit with
+the class's code. Ctrl-C is one line and exit 130 (Click's own "Aborted!"
+with exit 1 cannot be told from a failure by a script). Every write goes
+through glossary.files, so unwinding the stack leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from glossary.errors import TermguardError
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+T = TypeVar("T")
+
+
+def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
+    """Run a command, turning termguard's errors into one message and their exit code."""
+    try:
+        return call(ctx)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    except TermguardError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise click.exceptions.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        # The reader went away (`termguard ... | head`): nothing more to say to it.
+        import os
+        import sys
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as exc:
+        # A file problem the library did not foresee is still one line, not a traceback.
+        from glossary.files.reading import display_name
+
+        where = f"{display_name(exc.filename)}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        raise click.exceptions.Exit(1) from None
+
+
+class Command(click.Command):
+    """A command whose errors are mapped by ``run_mapped``."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_mapped(super().invoke, ctx)
+
+
+class Group(click.Group):
+    """A group whose commands (and sub-groups) map their errors by ``run_mapped``."""
+
+    command_class = Command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_mapped(super().invoke, ctx)
+
+
+Group.group_class = Group

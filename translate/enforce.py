@@ -45,6 +45,7 @@ FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 8  # forms of the rendering scored there
+REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
 SENTENCES_PER_BATCH = 1  # same sentence, same result (see Enforcer.translate)
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
@@ -113,7 +114,8 @@ class _State:
     refused: dict[int, str] = field(default_factory=dict)  # need index (-1: substitution) -> why not
 
 
-def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) -> list[str]:
+def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range,
+                   min_weight: float | None = None) -> list[str]:
     """Words of the hypothesis whose tokens look (by attention) at the source term."""
     if alignment is None or not term:
         return []
@@ -123,7 +125,8 @@ def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) ->
         if token.startswith("\u2581") or not words:
             words.append([])
         words[-1].append(token)
-        if alignment.aligned(t, term.start, term.stop - 1):
+        if alignment.aligned(t, term.start, term.stop - 1) and (
+                min_weight is None or t < len(alignment.weight) and alignment.weight[t] >= min_weight):
             marked.add(len(words) - 1)
     return ["".join(words[k]).replace("\u2581", " ").strip() for k in sorted(marked)]
 
@@ -449,9 +452,13 @@ class Enforcer:
                 if not violations < before:
                     reason = reason or "forcing did not give an acceptable rendering"
                     continue
-                # Every word outside the renderings must survive, also one that attention
-                # links to the term: attention is wrong too often where a model drops a term.
-                damage = guard.check(self._rest(plan, state.best.text), self._rest(plan, hyp.text),
+                # Every word outside the renderings must survive, except the model's own
+                # word for the term where attention says so clearly (weight >= 0.8; where a
+                # model drops a term, attention points at a neighbour, weakly): that one
+                # must go, or the sentence says the term twice.
+                replaced = _aligned_words(state.best, state.alignment, term, REPLACED_WEIGHT)
+                damage = guard.check(guard.without(self._rest(plan, state.best.text), replaced),
+                                     self._rest(plan, hyp.text),
                                      state.alignment, alignment, term, list(hyp.source_tokens))
                 if damage is not None:
                     reason = f"forcing would change the rest of the sentence: {damage}"

@@ -131,6 +131,14 @@ def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range,
     return ["".join(words[k]).replace("\u2581", " ").strip() for k in sorted(marked)]
 
 
+def _drops(before: list[str], after: list[str]) -> bool:
+    """Whether ``after`` is two or more words shorter than ``before`` (content left out).
+
+    One word of slack: a rendering may have one word less than the model's own.
+    """
+    return len(after) < len(before) - 1
+
+
 def _compact(hyp: Hypothesis) -> tuple[Hypothesis, Alignment | None]:
     """The hypothesis without its attention, and the small alignment the ladder keeps of it."""
     if hyp.attention is None:
@@ -363,8 +371,13 @@ class Enforcer:
     def _choose(self, plan: _Plan, hyps: list[Hypothesis]) -> tuple[Hypothesis, int | None]:
         """Best-scoring hypothesis with no hard violation (fewest deprecated)."""
         ranked = []
+        first = hyps[0].text.split() if hyps else []
         for rank, hyp in enumerate(hyps):
             hard, deprecated = self.violations(plan, hyp.text)
+            # A lower-ranked hypothesis may word the sentence differently, but not
+            # leave out what the best one says (n-best lists hold truncated ones).
+            if hard == 0 and rank > 0 and _drops(first, hyp.text.split()):
+                continue
             if hard == 0:
                 # The model's own rank breaks ties, not the score: its last digits
                 # depend on the batch a sentence shares.

@@ -43,8 +43,9 @@ MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
-PLACE_WINDOW = 4  # word boundaries each side of the attention point scored for a dropped term
-PLACE_FORMS = 12  # forms of the rendering scored there
+PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
+PLACE_FORMS = 8  # forms of the rendering scored there
+REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
 SENTENCES_PER_BATCH = 1  # same sentence, same result (see Enforcer.translate)
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
@@ -113,7 +114,8 @@ class _State:
     refused: dict[int, str] = field(default_factory=dict)  # need index (-1: substitution) -> why not
 
 
-def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) -> list[str]:
+def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range,
+                   min_weight: float | None = None) -> list[str]:
     """Words of the hypothesis whose tokens look (by attention) at the source term."""
     if alignment is None or not term:
         return []
@@ -123,9 +125,18 @@ def _aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range) ->
         if token.startswith("\u2581") or not words:
             words.append([])
         words[-1].append(token)
-        if alignment.aligned(t, term.start, term.stop - 1):
+        if alignment.aligned(t, term.start, term.stop - 1) and (
+                min_weight is None or t < len(alignment.weight) and alignment.weight[t] >= min_weight):
             marked.add(len(words) - 1)
     return ["".join(words[k]).replace("\u2581", " ").strip() for k in sorted(marked)]
+
+
+def _drops(before: list[str], after: list[str]) -> bool:
+    """Whether ``after`` is two or more words shorter than ``before`` (content left out).
+
+    One word of slack: a rendering may have one word less than the model's own.
+    """
+    return len(after) < len(before) - 1
 
 
 def _compact(hyp: Hypothesis) -> tuple[Hypothesis, Alignment | None]:
@@ -233,11 +244,7 @@ class Enforcer:
         call carries only the sentence's own constraints, so chunking (or any
         other batch composition) gives the same text and verdicts.
         """
-        # One sentence per CTranslate2 batch: in a batch, padding changes scores and
-        # attention in their last digits and that flips beam search on close calls
-        # (1 of the article's 26 sentences on the qtr model); alone, a sentence's
-        # result is its own. Measured cost: benchmarks/ladder_cost.py.
-        options = replace(options or DecodeOptions(), max_batch_size=SENTENCES_PER_BATCH)
+        options = options or DecodeOptions()
         calls_before = engine.decode_calls
         texts: list[str] = []
         occurrences: list[list[Occurrence]] = []
@@ -265,6 +272,13 @@ class Enforcer:
             n = max(self.n_best, options.num_hypotheses)
             first_options = replace(options, num_hypotheses=n, beam_size=max(options.beam_size, n),
                                     return_attention=True)
+        # One sentence per CTranslate2 batch for the n-best decodes: in a batch,
+        # padding changes scores and attention in their last digits and that flips
+        # beam search on close calls (1 of the article's 26 sentences on the qtr
+        # model); alone, a sentence's result is its own. Forced decodes (a prefix
+        # leaves little to search) measured the same in and out of a batch and stay
+        # batched. Cost: benchmarks/ladder_cost.py.
+        first_options = replace(first_options, max_batch_size=SENTENCES_PER_BATCH)
         results = engine.translate(list(sentences), first_options, progress=progress)
         for i, hyps in enumerate(results):
             self._take_first(plans[i], states[i], hyps, STEP_CHOOSE)
@@ -357,8 +371,13 @@ class Enforcer:
     def _choose(self, plan: _Plan, hyps: list[Hypothesis]) -> tuple[Hypothesis, int | None]:
         """Best-scoring hypothesis with no hard violation (fewest deprecated)."""
         ranked = []
+        first = hyps[0].text.split() if hyps else []
         for rank, hyp in enumerate(hyps):
             hard, deprecated = self.violations(plan, hyp.text)
+            # A lower-ranked hypothesis may word the sentence differently, but not
+            # leave out what the best one says (n-best lists hold truncated ones).
+            if hard == 0 and rank > 0 and _drops(first, hyp.text.split()):
+                continue
             if hard == 0:
                 # The model's own rank breaks ties, not the score: its last digits
                 # depend on the batch a sentence shares.
@@ -446,9 +465,13 @@ class Enforcer:
                 if not violations < before:
                     reason = reason or "forcing did not give an acceptable rendering"
                     continue
-                # Every word outside the renderings must survive, also one that attention
-                # links to the term: attention is wrong too often where a model drops a term.
-                damage = guard.check(self._rest(plan, state.best.text), self._rest(plan, hyp.text),
+                # Every word outside the renderings must survive, except the model's own
+                # word for the term where attention says so clearly (weight >= 0.8; where a
+                # model drops a term, attention points at a neighbour, weakly): that one
+                # must go, or the sentence says the term twice.
+                replaced = _aligned_words(state.best, state.alignment, term, REPLACED_WEIGHT)
+                damage = guard.check(guard.without(self._rest(plan, state.best.text), replaced),
+                                     self._rest(plan, hyp.text),
                                      state.alignment, alignment, term, list(hyp.source_tokens))
                 if damage is not None:
                     reason = f"forcing would change the rest of the sentence: {damage}"

@@ -281,6 +281,12 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
     The waiver is written into the entry (a translator comment and the flag
     termguard-waived) and holds only while the entry's text is unchanged:
     every command then shows the finding as waived, not as an error.
+
+    \b
+    Examples:
+      termguard catalog check --locale de --json      # findings with their lines
+      termguard catalog waive --locale de --line 42 --concept karabakh --kind inconsistent \\
+          --by anna --reason "the quoted title keeps its own spelling"
     """
     from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
     from translate.catalogs.judging import catalog_document

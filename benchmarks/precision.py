@@ -9,8 +9,10 @@ Reads tests/data/precision/<locale>.yaml (human translations with planted
 errors, documented per paragraph), checks each locale's paragraphs as one
 document through the function `termguard check` uses, and scores:
 
-- recall: planted errors whose finding (paragraph, concept, kind) is reported;
-- false alarms: error findings that no plant explains.
+- recall: planted errors whose finding (paragraph, concept, kind) is reported
+  (or one of the plant's `or` findings, which report the same error);
+- false alarms: error findings that no plant explains (its finding, its `or`
+  findings, and the `also` findings that follow from it).
 
 tests/test_precision.py asserts the bar (every plant caught, zero false
 alarms) with the same scorer.
@@ -97,9 +99,10 @@ def score(path: Path, glossary: Glossary | None = None, *, morphology: bool = Tr
         for plant in paragraph.get("plants") or ():
             key = _key(number, plant)
             result.plants.append(key)
-            explained.add(key)
+            alternatives = {key, *(_key(number, other) for other in plant.get("or") or ())}
+            explained.update(alternatives)
             explained.update(_key(number, also) for also in plant.get("also") or ())
-            if key not in reported:
+            if not alternatives & reported:
                 result.missed.append(key)
     result.false_alarms = [f for f in errors if (f.paragraph, f.concept, f.kind) not in explained]
     return result

@@ -67,6 +67,10 @@ from argos_shaped_model import (
 
 TEST_MODEL = REPO / "tests" / "model" / "translate-en_qtc-1_0.argosmodel"
 TEST_GLOSSARY = REPO / "tests" / "model" / "glossary-qtc.yaml"
+# The second trained test model: reorders, inflects, prefers the wrong synonyms, drops
+# terms, so its ladder has real work (tests/model/README-qtr.md).
+QTR_MODEL = REPO / "tests" / "model" / "translate-en_qtr-1_0.argosmodel"
+QTR_GLOSSARY = REPO / "tests" / "model" / "glossary-qtr.yaml"
 DEFAULT_JSON = BENCH_DIR / "results.json"
 BEAM_SIZE = 4  # Argos' default, and termguard's
 
@@ -537,6 +541,8 @@ def print_table(results: dict[str, Any]) -> None:
     rows = [(text, data) for text, data in results["decoding"].items()]
     if results.get("decoding_test_model"):
         rows += [(f"{text}*", data) for text, data in results["decoding_test_model"].items()]
+    if results.get("decoding_qtr_model"):
+        rows += [(f"{text}**", data) for text, data in results["decoding_qtr_model"].items()]
     for text, data in rows:
         row = f"{text:<11}{data['sentences']:>5}"
         row += "".join(f"{data['median_s'][v]:>17.3f}s" for v in names)
@@ -545,6 +551,9 @@ def print_table(results: dict[str, Any]) -> None:
         print(row)
     if results.get("decoding_test_model"):
         print("* the same on the bundled trained test model (tests/model), its qtc glossary")
+    if results.get("decoding_qtr_model"):
+        print("** the same on the second trained test model (qtr: reorders, inflects, drops terms), "
+              "its qtr glossary")
     mem = results["memory"]
     print(f"peak RSS: whole benchmark process {mem['process_peak_mib']:.0f} MiB; per variant "
           + ", ".join(f"{k.split('_')[0]} {v:.0f}" for k, v in mem["per_variant_peak_mib"].items()) + " MiB")
@@ -611,6 +620,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         test_bench = Bench(test_dir, cfg, TEST_GLOSSARY, locale="qtc")
         trained = time_variants(test_bench, test_texts, cfg.runs)
         del test_bench
+    qtr: dict[str, Any] | None = None
+    if QTR_MODEL.is_file():
+        from translate import packages as _packages
+
+        qtr_dir = _packages.install_file(QTR_MODEL).path
+        qtr_texts = {"article": texts["article"],
+                     "term_dense": workloads.term_dense_text(load_glossary(QTR_GLOSSARY), cfg.dense_sentences)}
+        qtr_bench = Bench(qtr_dir, cfg, QTR_GLOSSARY, locale="qtr")
+        qtr = time_variants(qtr_bench, qtr_texts, cfg.runs)
+        del qtr_bench
     _progress("memory probes")
     per_variant = {} if args.skip_memory else {
         v: memory_probe(v, package_dir, cfg, glossary_path, texts["article"]) for v in VARIANTS
@@ -636,6 +655,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         },
         "decoding": decoding,
         "decoding_test_model": trained,
+        "decoding_qtr_model": qtr,
         "memory": {"process_peak_mib": process_peak, "per_variant_peak_mib": per_variant},
         "matching": matching,
         "processes": processes,

@@ -82,7 +82,12 @@ def apply_changes(yaml_path: str | Path, changes: Sequence[Change], *, by: str |
     (else ApplyConflict), the result must load (else GlossaryInvalid), and the
     glossary, proposals and history are written as one change.
     """
-    from glossary.proposals import GlossaryReview, MissingField, ProposalInvalid, default_user
+    from glossary.proposals import (
+        GlossaryReview,
+        MissingField,
+        ProposalInvalid,
+        default_user,
+    )
 
     if not changes:
         return

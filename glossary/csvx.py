@@ -33,7 +33,7 @@ from typing import Literal
 
 from glossary.changes import Change, ChangeList, ExchangeError, ExchangeInvalid
 from glossary.errors import Problem, UnknownLocale
-from glossary.exchange.limits import neutralise_cell
+from glossary.exchange.limits import export_problem, neutralise_cell
 from glossary.locales import language_of, normalize_locale
 from glossary.model import Glossary, Status
 
@@ -199,6 +199,11 @@ def import_csv(data: bytes, glossary: Glossary, locale: str, shape: Shape = "dee
             source_text, target_text = (" ".join(cell.split()) for cell in row[:2])
             if not source_text or not target_text:
                 problems.append(Problem(name, line, "an empty source or target", "every row needs both terms"))
+                continue
+            unsafe = export_problem(target_text, term=True)
+            if unsafe:
+                # Refused here, with this file's line, rather than by the glossary after the edit.
+                problems.append(Problem(name, line, f"the target {target_text!r} {unsafe}", "remove the character or rewrite the term"))
                 continue
             concept_id = index.get(source_text) or index.get(source_text.casefold())
             if concept_id is None:

@@ -31,9 +31,9 @@ from glossary.yaml_edit import ReviewFileError, read_text
 __all__ = [
     "APPROVED",
     "EVENT_KINDS",
-    "HistoryEvent",
     "PROPOSED",
     "REJECTED",
+    "HistoryEvent",
     "dump_history",
     "history_path",
     "read_history",
@@ -148,10 +148,10 @@ class HistoryEvent:
 
         changes = record.get("changes") or []
         if not isinstance(changes, list):
-            raise ValueError("'changes' must be a list")
+            raise TypeError("'changes' must be a list")
         edits = record.get("edits") or []
         if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
-            raise ValueError("'edits' must be a list of mappings")
+            raise TypeError("'edits' must be a list of mappings")
         return cls(
             event=text("event"),
             proposal=text("proposal"),

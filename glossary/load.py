@@ -49,7 +49,7 @@ MAX_YAML_DEPTH = 64
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
-TOP_KEYS = ("schema", "source", "locales", "concepts")
+TOP_KEYS = ("schema", "source", "locales", "concepts", "mentions")
 CONCEPT_KEYS = (
     "id",
     "subject",
@@ -491,6 +491,7 @@ class _Validator:
                 self.add(source_line, f"source locale {source!r} is not listed in 'locales'", f"add {source} to 'locales'")
 
         concepts = self.concepts(tree, source, locales)
+        mentions = self.mentions(tree)
         if self.problems:
             raise GlossaryInvalid(sorted(self.problems, key=lambda p: (p.line or 0)))
         assert source is not None
@@ -500,7 +501,32 @@ class _Validator:
             concepts=concepts,
             path=self.path,
             digest=self.digest,
+            mentions=mentions,
         )
+
+    def mentions(self, tree: Any) -> tuple[str, ...] | None:
+        """The optional `mentions` list (docs/glossary-format.md, "Mentions")."""
+        if "mentions" not in tree or tree.get("mentions") is None:
+            return None
+        from glossary.judge.mentions import MentionError, compile_mention
+
+        node = tree["mentions"]
+        line = _line_of_value(tree, "mentions", 1)
+        if not isinstance(node, list):
+            self.add(line, "'mentions' must be a list of phrasings", "e.g. '- which {who} call {term}'")
+            return None
+        found: list[str] = []
+        for item in node:
+            if not isinstance(item, str) or not item.strip():
+                self.add(line, f"a mention must be text, not {_kind(item)}", "e.g. '- known as {term}'")
+                continue
+            try:
+                compile_mention(item)
+            except MentionError as error:
+                self.add(line, f"mention {item!r}: {error}", "write {term} once, e.g. 'known as {term}'")
+                continue
+            found.append(item)
+        return tuple(found)
 
     def locales(self, tree: Any) -> list[str]:
         node = tree.get("locales")

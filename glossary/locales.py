@@ -5,6 +5,8 @@ The project's test model translates English into an invented language, `qtc`
 here as a locale of its own: `normalize_locale("qtc") == "qtc"`, its display
 name is "Test cipher (qtc)" and its plural rule is the English one
 (`nplurals=2; plural=(n != 1);`), because the cipher keeps English grammar.
+The second test language, `qtr` (an invented grammar with case endings,
+tools/testlang_qtr.py), is accepted the same way with the same plural rule.
 Every other identifier must be one Babel can parse.
 """
 
@@ -19,7 +21,8 @@ from babel.messages.plurals import get_plural
 from glossary.errors import UnknownLocale
 
 TEST_LOCALE = "qtc"
-_TEST_DISPLAY_NAME = "Test cipher (qtc)"
+# The invented test languages and their display names.
+TEST_LOCALES = {"qtc": "Test cipher (qtc)", "qtr": "Test reorder (qtr)"}
 _TEST_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
 
@@ -46,21 +49,21 @@ def normalize_locale(text: str) -> str:
     `de-DE` stays `de_DE` (a region is kept, never dropped). `qtc` is the test
     cipher language and is returned as is. Raises UnknownLocale otherwise.
     """
-    if isinstance(text, str) and text.strip().lower() == TEST_LOCALE:
-        return TEST_LOCALE
+    if isinstance(text, str) and text.strip().lower() in TEST_LOCALES:
+        return text.strip().lower()
     return str(_parse(text))
 
 
 def display_name(locale: str) -> str:
     """Babel's English display name, e.g. 'Portuguese (Brazil)'."""
-    if normalize_locale(locale) == TEST_LOCALE:
-        return _TEST_DISPLAY_NAME
+    if normalize_locale(locale) in TEST_LOCALES:
+        return TEST_LOCALES[normalize_locale(locale)]
     return _parse(locale).english_name or str(_parse(locale))
 
 
 def plural_forms(locale: str) -> str:
     """The gettext `Plural-Forms` header value for a locale, from Babel's rule."""
-    if normalize_locale(locale) == TEST_LOCALE:
+    if normalize_locale(locale) in TEST_LOCALES:
         return _TEST_PLURAL_FORMS
     return get_plural(_parse(locale)).plural_forms
 

@@ -27,6 +27,7 @@ Rules (docs/glossary-format.md, "Matching rules"):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -46,6 +47,9 @@ from glossary.matching.morphology import (
     modifies_name,
     morphology_for,
 )
+
+# Hidden and look-alike characters: glossary/matching/normalize.py.
+from glossary.matching.normalize import for_matching, needs_normalizing, visible  # noqa: F401 (re-exported)
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
 
@@ -177,6 +181,8 @@ class _Index:
         return keys, gaps
 
     def add(self, surface: str, payload: Payload, stem_max: int | None = None) -> None:
+        if needs_normalizing(surface):  # the glossary's side is read like the text's
+            surface = for_matching(surface)[0]
         keys, gaps = self._split(surface)
         if not keys:
             return
@@ -261,7 +267,22 @@ class _Index:
         return _Match(i, best_last, tokens.start(i), tokens.end(best_last), tuple(payloads))
 
     def find(self, text: str) -> list[_Match]:
-        """Non-overlapping matches, longest first, returned in text order."""
+        """Non-overlapping matches, longest first, returned in text order.
+
+        Hidden and look-alike characters are normalised first
+        (glossary/matching/normalize.py); offsets are the original text's.
+        """
+        if not needs_normalizing(text):
+            return self._find(text)
+        normal, starts, ends = for_matching(text)
+        # min/max: under a right-to-left override the characters run backwards.
+        return [
+            dataclasses.replace(m, start=min(starts[m.start : m.end]), end=max(ends[m.start : m.end]))
+            if m.end > m.start else m
+            for m in self._find(normal)
+        ]
+
+    def _find(self, text: str) -> list[_Match]:
         tokens = _Tokens(text, self.fold)
         keys = tokens.keys
         exact = self.exact

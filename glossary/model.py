@@ -94,6 +94,10 @@ class Glossary:
     concepts: dict[str, Concept]
     path: str | None = None
     digest: str = ""
+    # Phrasings in which the source names a term instead of using it ("which
+    # Armenians call {term}"): such an occurrence counts as quoted. None: the
+    # defaults of glossary/judge/mentions.py.
+    mentions: tuple[str, ...] | None = None
 
     def concept(self, concept_id: str) -> Concept:
         """The concept with this id, or UnknownConcept."""

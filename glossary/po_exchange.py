@@ -24,6 +24,7 @@ import polib
 
 from glossary.changes import Change, ChangeList, ExchangeError, ExchangeInvalid
 from glossary.errors import Problem, UnknownLocale
+from glossary.exchange.limits import export_problem
 from glossary.locales import display_name, normalize_locale, plural_forms
 from glossary.model import Concept, Glossary, Rendering
 from glossary.yaml_write import write_atomic
@@ -223,6 +224,11 @@ def import_po(path: str | Path, glossary: Glossary, locale: str | None = None) -
             continue
         msgstr = " ".join(entry.msgstr.split())
         if not msgstr:
+            continue
+        unsafe = export_problem(msgstr, term=True)
+        if unsafe:
+            problems.append(Problem(name, line, f"the msgstr {msgstr!r} of {entry.msgctxt!r} {unsafe}",
+                                    "remove the character or rewrite the term"))
             continue
         source = glossary.preferred(entry.msgctxt, glossary.source)
         if source is not None and " ".join(entry.msgid.split()) != source.text:

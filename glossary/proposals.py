@@ -23,7 +23,7 @@ import getpass
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,16 +51,16 @@ from glossary.yaml_edit import DEFAULT_LOCK_TIMEOUT, ReviewFileError, glossary_l
 
 __all__ = [
     "APPROVED_STATE",
+    "OPEN",
+    "REJECTED_STATE",
     "GlossaryReview",
     "InvalidStatus",
     "MissingField",
     "NothingToChange",
-    "OPEN",
     "Plan",
     "Proposal",
     "ProposalClosed",
     "ProposalInvalid",
-    "REJECTED_STATE",
     "ReviewConflict",
     "ReviewInputError",
     "UnknownProposal",
@@ -133,12 +133,12 @@ _ATTEMPTS = 5
 
 def utc_now() -> datetime:
     """The current time in UTC (the default clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(moment: datetime) -> str:
     # Seconds are precise enough for a person; UTC so two editors' clocks agree.
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def default_user() -> str:

@@ -42,18 +42,27 @@ def _is_word(char: str) -> bool:
 def _paragraph_spans(text: str, offset: int, spans: list[Span]) -> None:
     # stack of (opening mark, start position)
     stack: list[tuple[str, int]] = []
+    # closing mark -> the stack levels of the open quotations it would close,
+    # innermost last: finding what a mark closes is one lookup, not a scan of
+    # the stack, so a paragraph with thousands of unclosed quotes stays linear.
+    closable: dict[str, list[int]] = {closer: [] for closers in _CLOSERS.values() for closer in closers}
+
+    def push(mark: str, pos: int) -> None:
+        for closer in _CLOSERS[mark]:
+            closable[closer].append(len(stack))
+        stack.append((mark, pos))
 
     def close_at(level: int, end: int) -> None:
         # Closing an outer quotation closes everything nested inside it too.
         while len(stack) > level:
             mark, start = stack.pop()
+            for closer in _CLOSERS[mark]:
+                closable[closer].pop()
             spans.append((offset + start, offset + end, len(stack) + 1))
 
     def open_index(closer: str) -> int | None:
-        for level in range(len(stack) - 1, -1, -1):
-            if closer in _CLOSERS[stack[level][0]]:
-                return level
-        return None
+        levels = closable[closer]
+        return levels[-1] if levels else None
 
     length = len(text)
     for match in _QUOTE_CHARS.finditer(text):
@@ -72,7 +81,7 @@ def _paragraph_spans(text: str, offset: int, spans: list[Span]) -> None:
                 close_at(level, pos + 1)
                 continue
             if char == "'" and not word_before and (word_after or after in "\"“‘"):
-                stack.append((char, pos))
+                push(char, pos)
             # otherwise a trailing apostrophe (countries', Jesus’) or stray mark
             continue
         if char in "‘":
@@ -80,7 +89,7 @@ def _paragraph_spans(text: str, offset: int, spans: list[Span]) -> None:
             if level is not None and not word_after:
                 close_at(level, pos + 1)
             elif not word_before:
-                stack.append((char, pos))
+                push(char, pos)
             # a ‘ after a letter is a misused apostrophe
             continue
         if char == '"':
@@ -88,7 +97,7 @@ def _paragraph_spans(text: str, offset: int, spans: list[Span]) -> None:
             if level is not None:
                 close_at(level, pos + 1)
             elif not (word_before and not word_after):
-                stack.append((char, pos))
+                push(char, pos)
             # a mark right after a word with nothing open (12" screen) is stray
             continue
         if char == "“":
@@ -96,31 +105,31 @@ def _paragraph_spans(text: str, offset: int, spans: list[Span]) -> None:
             if level is not None and not word_after:
                 close_at(level, pos + 1)
             else:
-                stack.append((char, pos))
+                push(char, pos)
             continue
         if char == "”":
             level = open_index(char)
             if level is not None:
                 close_at(level, pos + 1)
             elif not word_before:
-                stack.append((char, pos))  # Swedish ”...”
+                push(char, pos)  # Swedish ”...”
             continue
         if char in "«‹":
             level = open_index(char)  # closes a reversed »...«
             if level is not None and stack[level][0] in "»›":
                 close_at(level, pos + 1)
             else:
-                stack.append((char, pos))
+                push(char, pos)
             continue
         if char in "»›":
             level = open_index(char)
             if level is not None:
                 close_at(level, pos + 1)
             else:
-                stack.append((char, pos))
+                push(char, pos)
             continue
         # „ and ‚ only ever open
-        stack.append((char, pos))
+        push(char, pos)
     close_at(0, length)
 
 

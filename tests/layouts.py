@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -99,7 +100,7 @@ def _learn_bpe(words: collections.Counter[str], merges: int) -> list[tuple[str, 
     for _ in range(merges):
         pairs: collections.Counter[tuple[str, str]] = collections.Counter()
         for symbols, n in vocab.items():
-            for a, b in zip(symbols, symbols[1:]):
+            for a, b in itertools.pairwise(symbols):
                 pairs[(a, b)] += n
         if not pairs:
             break

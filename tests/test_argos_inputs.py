@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,7 @@ from translate.cli import main
 
 
 class _Hostile(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, tuple[str, bytes, dict[str, str]]] = {}
+    routes: ClassVar[dict[str, tuple[str, bytes, dict[str, str]]]] = {}
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -95,7 +96,7 @@ def _one_line(result: object) -> str:
 ], ids=["numbers", "null-code", "deep", "utf16", "links-string", "object", "bom-garbage", "not-json"])
 def test_malformed_index_is_one_line(body: bytes, expected: str, hostile: tuple[str, dict],
                                      packages_dir: Path, runner: CliRunner) -> None:
-    base, routes = hostile
+    _, routes = hostile
     routes["/index.json"] = ("plain", body, {"Content-Length": str(len(body))})
     result = runner.invoke(main, ["models", "available"])
     assert result.exit_code == 1
@@ -104,7 +105,7 @@ def test_malformed_index_is_one_line(body: bytes, expected: str, hostile: tuple[
 
 def test_relative_links_are_read_against_the_index(hostile: tuple[str, dict], packages_dir: Path,
                                                    runner: CliRunner) -> None:
-    base, routes = hostile
+    _, routes = hostile
     body = json.dumps([_entry(links=["pkg.argosmodel"])]).encode()
     routes["/index.json"] = ("plain", body, {})
     package = TEST_MODEL.read_bytes()
@@ -115,7 +116,7 @@ def test_relative_links_are_read_against_the_index(hostile: tuple[str, dict], pa
 
 def test_index_with_escape_sequences_is_printed_escaped(hostile: tuple[str, dict], packages_dir: Path,
                                                         runner: CliRunner) -> None:
-    base, routes = hostile
+    _, routes = hostile
     body = json.dumps([_entry(to_name="\x1b[2J\x1b[31mEvil\u202e", package_version="1\x1b]0;x\x07")]).encode()
     routes["/index.json"] = ("plain", body, {})
     result = runner.invoke(main, ["models", "available"])
@@ -128,7 +129,7 @@ def test_index_with_escape_sequences_is_printed_escaped(hostile: tuple[str, dict
                                   "ftp://127.0.0.1/x.argosmodel", "ipfs://QmNn1rBjRvGjTycGnKq7PoMrro4BvyTHT7nXu3sgqbo1RH"])
 def test_only_http_and_https_links_are_fetched(link: str, hostile: tuple[str, dict], packages_dir: Path,
                                                runner: CliRunner) -> None:
-    base, routes = hostile
+    _, routes = hostile
     routes["/index.json"] = ("plain", json.dumps([_entry(links=[link])]).encode(), {})
     result = runner.invoke(main, ["models", "install", "en", "qtc"])
     assert result.exit_code == 1
@@ -149,7 +150,7 @@ def test_size_caps_and_truncation(hostile: tuple[str, dict], packages_dir: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from translate import packages
 
-    base, routes = hostile
+    _, routes = hostile
     package = TEST_MODEL.read_bytes()
     routes["/index.json"] = ("plain", json.dumps([_entry()]).encode(), {})
     # A Content-Length beyond the cap: refused before a byte is written.
@@ -174,7 +175,7 @@ def test_a_dripping_server_cannot_outlast_the_deadline(hostile: tuple[str, dict]
                                                        runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     from translate import packages
 
-    base, routes = hostile
+    _, routes = hostile
     routes["/index.json"] = ("drip", b"", {})  # a byte every 0.2 s: no socket timeout ever fires
     monkeypatch.setattr(packages, "INDEX_DEADLINE", 1.0)
     line = _one_line(runner.invoke(main, ["models", "available"]))
@@ -286,7 +287,7 @@ def test_pt_br_falls_back_to_pt_when_only_pt_is_installed() -> None:
 
 def test_models_install_and_remove_take_locales(hostile: tuple[str, dict], packages_dir: Path,
                                                 runner: CliRunner) -> None:
-    base, routes = hostile
+    _, routes = hostile
     routes["/index.json"] = ("plain", json.dumps([_entry()]).encode(), {})
     result = runner.invoke(main, ["models", "remove", "EN", "zh-TW"])
     assert result.exit_code == 1 and "no model installed for en->zt" in result.output
@@ -346,3 +347,21 @@ def test_device_auto_and_cuda(test_model: Path, tmp_path: Path, runner: CliRunne
     result = runner.invoke(main, ["translate", str(doc), "--to", "qtc", "--no-catalog", "--no-glossary",
                                   "--device", "cuda"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_truncated_download_without_length_is_named(hostile: tuple[str, dict], packages_dir: Path,
+                                                      runner: CliRunner) -> None:
+    _, routes = hostile
+    routes["/index.json"] = ("plain", json.dumps([_entry()]).encode(), {})
+    routes["/pkg.argosmodel"] = ("plain", TEST_MODEL.read_bytes()[:200000], {})  # no Content-Length
+    line = _one_line(runner.invoke(main, ["models", "install", "en", "qtc"]))
+    assert "not a complete zip archive (200000 bytes arrived): truncated" in line
+    assert [p for p in packages_dir.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_damaged_entry_is_named_when_its_pair_is_asked_for(hostile: tuple[str, dict], packages_dir: Path,
+                                                             runner: CliRunner) -> None:
+    _, routes = hostile
+    routes["/index.json"] = ("plain", json.dumps([_entry(), _entry(to_code=None)]).encode(), {})
+    line = _one_line(runner.invoke(main, ["models", "install", "en", "de"]))
+    assert "has no model for en->de (1 damaged entries left out: index entry 2 left out: to_code is missing" in line

@@ -110,6 +110,8 @@ REFUSE = {
     # YAML and XML cannot carry C0 control characters.
     ("glossary-lint", "control-chars"), ("glossary-show", "control-chars"), ("glossary-diff", "control-chars"),
     ("import-tbx", "control-chars"),
+    # A term no export could write (TBX cannot carry C0 controls) is refused at import.
+    ("import-csv", "control-chars"), ("import-po", "control-chars"),
     # A CSV source term must be the glossary's term exactly; an invisible or
     # no-break character makes it another term, named in the message.
     ("import-csv", "zero-width-in-term"), ("import-csv", "zero-width-joiner-in-term"),

@@ -33,7 +33,9 @@ def test_quick_benchmark_reports_every_figure(tmp_path: Path) -> None:
     assert "(a) Argos" in done.stdout and "goal " in done.stdout
     results = json.loads(out.read_text(encoding="utf-8"))
 
-    for section in ("decoding",) + (("decoding_test_model",) if results["decoding_test_model"] else ()):
+    trained = tuple(s for s in ("decoding_test_model", "decoding_qtr_model") if results.get(s))
+    assert (REPO / "tests/model/translate-en_qtr-1_0.argosmodel").is_file() == bool(results["decoding_qtr_model"])
+    for section in ("decoding", *trained):
         for text in ("article", "term_dense"):
             data = results[section][text]
             assert data["sentences"] > 0

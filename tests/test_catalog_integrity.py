@@ -109,3 +109,68 @@ def test_a_tampered_line_count_is_refused(cat_path: Path, lines: str) -> None:
     cat_path.write_text(text.replace("lines=2;", f"lines={lines};"), encoding="utf-8")
     with pytest.raises(CatalogLayoutError, match="lines"):
         render_document(cat_path)
+
+
+def test_a_catalog_keeps_its_line_endings_bom_and_mode(cat_path: Path) -> None:
+    import os
+
+    update(cat_path, PARA_A)
+    data = cat_path.read_bytes().replace(b"\n", b"\r\n")
+    cat_path.write_bytes(b"\xef\xbb\xbf" + data)
+    os.chmod(cat_path, 0o640)
+    update(cat_path, PARA_A + "\n" + PARA_C)
+    after = cat_path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    assert PARA_C.encode() in after
+    assert os.stat(cat_path).st_mode & 0o777 == 0o640
+
+
+def test_an_editor_save_during_the_write_is_merged(cat_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossary.files import writing
+
+    update(cat_path, PARA_A)
+    real = writing._write_temp
+    saved: list[bool] = []
+
+    def editor_saves_first(*args: object, **kwargs: object) -> object:
+        if not saved:
+            saved.append(True)
+            po = polib.pofile(str(cat_path), wrapwidth=0)
+            po[0].msgstr = "Von Hand."
+            po[0].flags = []
+            po.save()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writing, "_write_temp", editor_saves_first)
+    update(cat_path, PARA_A + "\n" + PARA_C)
+    po = load_catalog(cat_path)
+    assert next(e for e in po if e.msgid == PARA_A).msgstr == "Von Hand."
+    assert any(e.msgid == PARA_C for e in po)
+
+
+def test_stale_temps_are_found_with_one_listing_per_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from translate import catalog
+
+    folder = tmp_path / "locales"
+    paths = [catalog_path(folder, "qtc", f"doc{i}") for i in range(30)]
+    paths[0].parent.mkdir(parents=True)
+    stale = paths[3].with_name(f".{paths[3].name}.0123456789ab.tmp")
+    stale.write_bytes(b"half a catalog")
+    listings: list[str] = []
+    real = os.scandir
+
+    def counting(path: object) -> object:
+        listings.append(str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog.os, "scandir", counting)
+    monkeypatch.setattr(catalog, "_TEMPS", {})
+    for index, path in enumerate(paths):
+        with CatalogUpdate.open(path, locale="qtc", domain=f"doc{index}", header=HEADER) as cat:
+            document = SourceDocument.from_text(f"doc{index}.txt", PARA_A)
+            cat.apply(document, {PARA_A: fake_mt(PARA_A)}, DIGEST)
+    assert len(listings) == 1
+    assert not stale.exists()

@@ -39,7 +39,7 @@ def test_propose_refuses_a_formula_rendering(glossary_file: Path, payload: str) 
 @pytest.mark.parametrize("char", ["\x01", "\ufffe", "\x08", "\ud800"])
 def test_lint_refuses_what_tbx_cannot_carry(glossary_file: Path, char: str) -> None:
     text = glossary_file.read_text(encoding="utf-8")
-    escaped = "\\x%02x" % ord(char) if ord(char) < 0x100 else "\\u%04x" % ord(char)
+    escaped = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
     at = text.index("status: preferred\n") + len("status: preferred\n")
     line_start = text.rindex("\n", 0, at - 1) + 1
     indent = text[line_start:at].index("status")

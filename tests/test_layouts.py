@@ -259,7 +259,7 @@ def test_metadata_claiming_another_pair_than_its_folder_is_refused(built: dict[s
             data = src.read(info)
             if info.filename.endswith("metadata.json"):
                 meta = json.loads(data)
-                meta["to_code"], meta["package_version"] = "de", "EVIL"
+                meta["to_code"], meta["package_version"] = "de", "2.0"
                 data = json.dumps(meta).encode()
             dst.writestr(info.filename, data)
     result = runner.invoke(main, ["models", "install-file", str(forged)])
@@ -319,3 +319,30 @@ def test_no_route_names_both_ways_to_get_one(built: dict[str, Path], packages_di
     assert result.exit_code == 1
     assert "or through English: termguard models install de en" in result.output
     assert "termguard models install en fr" not in result.output  # that one is installed
+
+
+def test_a_package_of_the_installed_pair_with_a_forged_version_is_refused(
+        built: dict[str, Path], tmp_path: Path, packages_dir: Path, runner: CliRunner) -> None:
+    assert runner.invoke(main, ["models", "install-file", str(built["argos-train-joint"])]).exit_code == 0
+    forged = tmp_path / "evil.argosmodel"
+    with zipfile.ZipFile(built["argos-train-joint"]) as src, zipfile.ZipFile(forged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("metadata.json"):
+                data = json.dumps({**json.loads(data), "package_version": "EVIL"}).encode()
+            dst.writestr(info.filename, data)
+    result = runner.invoke(main, ["models", "install-file", str(forged)])
+    assert result.exit_code == 2 and "'EVIL' in metadata.json is not a version" in result.output
+    listed = json.loads(runner.invoke(main, ["models", "list", "--json"]).stdout)
+    assert [(p["to"], p["version"]) for p in listed] == [("tr", "1.5")]  # the installed one untouched
+
+
+def test_a_damaged_copy_of_the_pair_is_named_when_translating(built: dict[str, Path], packages_dir: Path,
+                                                              runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(main, ["models", "install-file", str(built["argos-train-joint"])]).exit_code == 0
+    (packages_dir / "translate-en_tr" / "metadata.json").write_text("[]", encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("Karabakh.\n", encoding="utf-8")
+    result = runner.invoke(main, ["translate", str(doc), "--to", "tr", "--no-glossary", "--no-catalog"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "translate-en_tr is damaged (metadata.json holds a list, not an object)" in result.output

@@ -183,3 +183,41 @@ def test_verdicts_do_not_depend_on_po_layout(runner: CliRunner, tmp_path: Path, 
                 for p in data.paragraphs for m in (*p.source_marks, *p.target_marks)]
 
     assert page(after["report"]) == page(before["report"])
+
+
+def test_a_waiver_is_shown_as_waived_everywhere_and_dropped_when_the_text_changes(
+        runner: CliRunner, tmp_path: Path, planted: Path) -> None:
+    line = next(r["paragraph"] for r in _views(runner, tmp_path)["translate"] if r["kind"] == "deprecated")
+    result = _run(runner, "catalog", "waive", "--catalog-dir", "cat", "--glossary", str(GLOSSARY), "--locale", "qtc",
+                  "--line", str(line), "--concept", "south-caucasus", "--kind", "deprecated",
+                  "--by", "A. Editor", "--reason", "the old name, quoted from a 2019 resolution")
+    assert result.exit_code == 0, result.output
+    po = polib.pofile(str(planted))
+    entry = next(e for e in po if e.occurrences and int(e.occurrences[0][1]) == line)
+    assert "termguard-waived" in entry.flags and "termguard-waiver: south-caucasus deprecated" in entry.tcomment
+    views = _views(runner, tmp_path)
+    waived = [r for r in views["translate"] if r["waived"]]
+    assert [(r["concept"], r["outcome"], r["waived"]) for r in waived] == [
+        ("south-caucasus", "waived", "A. Editor: the old name, quoted from a 2019 resolution")]
+    assert [_key(r) for r in views["catalog_check"] if r["waived"]] == [_key(r) for r in waived]
+    assert views["status"]["violations"] == 2 and views["status"]["waived"] == 1
+    assert views["report"].counts["waived"] == 1
+    assert all(v.kind != "deprecated" for e in views["impact"].broken for v in e.new_violations)
+    # A re-wrapped catalog keeps the waiver.
+    polib.pofile(str(planted), wrapwidth=40).save(str(planted))
+    assert [r["waived"] for r in _views(runner, tmp_path)["translate"] if r["waived"]] == [waived[0]["waived"]]
+    # Changing the entry's text drops it: the finding is an error again.
+    po = polib.pofile(str(planted))
+    entry = next(e for e in po if e.occurrences and int(e.occurrences[0][1]) == line)
+    entry.msgstr = entry.msgstr.replace("Sobimumigevek", "Sobimumigevek,")
+    po.save()
+    after = _views(runner, tmp_path)
+    assert [r for r in after["translate"] if r["waived"]] == []
+    assert after["status"]["violations"] == 3
+
+
+def test_waiving_a_finding_that_is_not_there_is_bad_input(runner: CliRunner, tmp_path: Path, planted: Path) -> None:
+    result = _run(runner, "catalog", "waive", "--catalog-dir", "cat", "--glossary", str(GLOSSARY), "--locale", "qtc",
+                  "--line", "1", "--concept", "karabakh", "--kind", "missing", "--by", "x", "--reason", "y")
+    assert result.exit_code == 2
+    assert "has no missing finding" in result.output

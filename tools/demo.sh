@@ -17,12 +17,14 @@ if $TG models available >/dev/null 2>&1; then
             echo "demo: could not install en->$pair; going on without it" >&2
     done
 else
-    echo "demo: the Argos package index cannot be reached; running on the bundled test model (en->qtc)" >&2
-    LOCALES=qtc
-    # The curated concepts rendered in the test cipher (tools/make_qtc_glossary.py).
-    GLOSSARY=(--glossary tests/model/glossary-qtc.yaml)
+    # The second test model: it reorders, inflects, prefers the wrong synonyms and
+    # drops terms (tests/model/README-qtr.md), so the ladder has work to do.
+    echo "demo: the Argos package index cannot be reached; running on the bundled test model (en->qtr)" >&2
+    LOCALES=qtr
+    # The curated concepts rendered in the test language (tools/make_qtr_glossary.py).
+    GLOSSARY=(--glossary tests/model/glossary-qtr.yaml)
     # Into the default model folder, so the README's next commands find it too.
-    $TG models install-file tests/model/translate-en_qtc-1_0.argosmodel >/dev/null
+    $TG models install-file tests/model/translate-en_qtr-1_0.argosmodel >/dev/null
 fi
 
 $TG models list
@@ -32,6 +34,11 @@ time $TG translate "$ARTICLE" --to "$LOCALES" "${GLOSSARY[@]}" --catalog-dir out
     -o "out/nato-armenia-azerbaijan.{locale}.txt"
 $TG catalog status --catalog-dir out/locales
 head -n 5 out/nato-armenia-azerbaijan.*.txt
+if [ "$LOCALES" = qtr ]; then
+    # The ladder at work: the model's own output against what was published.
+    echo "--- the enforcement ladder, sentence by sentence (model alone / published / step per term)"
+    .venv/bin/python tools/ladder_side_by_side.py "$ARTICLE" --to qtr --glossary tests/model/glossary-qtr.yaml --lines 5
+fi
 REPORT_LOCALE=${LOCALES%%,*}
 $TG report --locale "$REPORT_LOCALE" --catalog-dir out/locales "${GLOSSARY[@]}" \
     -o "out/review-$REPORT_LOCALE.html" >/dev/null 2>&1 || true

@@ -24,10 +24,12 @@ Conventions (see docs/design.md, "Catalog conventions"):
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
-import difflib
 import hashlib
+import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,9 +37,10 @@ from pathlib import Path
 from types import TracebackType
 
 import polib
+from rapidfuzz import fuzz
 
+from glossary import files
 from translate import __version__
-from translate.atomic import AtomicWriteError, atomic_write_bytes, remove_stale_temps
 from translate.document import MachineTranslation, SourceDocument
 from translate.errors import TermguardError
 from translate.locking import FileLock, LockError, LockTimeout
@@ -70,13 +73,13 @@ UNRESOLVED_FLAG = "termguard-unresolved"
 MACHINE_MARK = "termguard:machine"
 FUZZY_MATCH_RATIO = 0.6  # msgmerge's fuzzy threshold
 DEFAULT_LOCK_TIMEOUT = 60.0
+_WRITE_ATTEMPTS = 5  # rounds of merging an editor's save before giving up
 SOURCE_HEADER = "X-Termguard-Source"
 GLOSSARY_HEADER = "X-Termguard-Glossary"
 ARGOS_HEADER = "X-Termguard-Argos-Package"
-# Above this many (new paragraph, old entry) comparisons, fuzzy matching only
-# pairs paragraphs with the old entry that started on the same line, so a
-# rewritten 20k-paragraph document does not take hours.
-_MAX_FUZZY_COMPARISONS = 200_000
+# Old entries scored per changed paragraph: the fuzzy matching stays linear
+# in the document however many paragraphs changed.
+_FUZZY_SHORTLIST = 24
 _DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 _NO_WRAP = 0
 _MARK_RE = re.compile(
@@ -436,6 +439,54 @@ def _serialize(po: polib.POFile) -> bytes:
 # --------------------------------------------------------------------------- entry state
 
 
+def _snapshot_of(data: bytes) -> files.Snapshot:
+    """What the catalog's bytes were when read: the write compares against it, and keeps its form."""
+    crlf = data.count(b"\r\n")
+    return files.Snapshot(
+        exists=True, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        newline="\r\n" if crlf and crlf >= data.count(b"\n") - crlf else "\n",
+        bom=data.startswith(codecs.BOM_UTF8),
+    )
+
+
+# Temporary files of a folder, listed once per folder and process: a run over
+# many documents sharing a catalog folder does not list it once per document.
+_TEMPS: dict[Path, dict[str, list[Path]]] = {}
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete the temporary files a killed writer left for `path` (the caller holds its lock)."""
+    folder = path.parent
+    if folder not in _TEMPS:
+        found: dict[str, list[Path]] = {}
+        with contextlib.suppress(OSError):
+            for candidate in os.scandir(folder):
+                name = candidate.name
+                if name.startswith(".") and name.endswith(".tmp") and name.count(".") >= 3:
+                    target = name[1:].rsplit(".", 2)[0]
+                    found.setdefault(target, []).append(Path(candidate.path))
+        _TEMPS[folder] = found
+    for temp in _TEMPS[folder].pop(path.name, []):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+Signature = Callable[[str], str]
+
+
+def _signer(glossary_digest: str, signature: Signature | None) -> Signature:
+    """`signature`, checked to give mark-safe words, or the glossary digest for every paragraph."""
+    digest = _digest_value(glossary_digest)
+    if signature is None:
+        return lambda _paragraph: digest
+    given = signature
+    return lambda paragraph: _digest_value(given(paragraph))
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.casefold()) if len(word) > 1}
+
+
 def _is_fuzzy(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags
 
@@ -536,10 +587,13 @@ class CatalogUpdate:
         self.lock_timeout = lock_timeout
         self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
         self._po: polib.POFile | None = None
-        self._baseline: bytes | None = None  # canonical form of what was on disk
+        self._baseline: bytes | None = None  # canonical form of what was on disk, when needed
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
+        self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
+        self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
+        self._cached_plan: tuple[SourceDocument, _Plan] | None = None
         # Every change made through apply()/mark_violation(), replayable on a newer file.
         self._operations: list[Callable[[], None]] = []
 
@@ -569,13 +623,15 @@ class CatalogUpdate:
         except LockError as error:
             raise CatalogWriteError(str(error.strerror)) from None
         try:
-            remove_stale_temps(self.path)  # left by a writer that was killed
+            _remove_stale_temps(self.path)  # left by a writer that was killed
             self._operations = []
             self._on_disk = None
+            self._snapshot = files.Snapshot(exists=False)
             if self.path.exists():
                 self._on_disk = _read_bytes(self.path)
+                self._snapshot = _snapshot_of(self._on_disk)
                 po = _parse_bytes(self.path, self._on_disk)
-                self._baseline = _serialize(po)
+                self._baseline = None  # worked out at commit, only if the text differs
             else:
                 po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
                 po.metadata = {}
@@ -595,7 +651,7 @@ class CatalogUpdate:
             if exc_type is None:
                 self._commit()
         finally:
-            self._po = None
+            self._final, self._po = self._po, None
             self._lock.release()
 
     @property
@@ -653,33 +709,43 @@ class CatalogUpdate:
     def _fuzzy_match(
         paragraphs: list[str], candidates: list[polib.POEntry], lines: Mapping[str, list[int]]
     ) -> dict[str, polib.POEntry]:
-        """Pair changed paragraphs with the old entries they most resemble (msgmerge-like)."""
+        """Pair changed paragraphs with the old entries they most resemble (msgmerge-like).
+
+        Linear in the document: an index of the old entries' words gives each
+        changed paragraph a bounded shortlist (the entries sharing the most
+        of its words, and the one that started on its line), and only those
+        are scored (rapidfuzz's normalised Indel similarity, msgmerge's 0.6
+        threshold). The best pairs win, each old entry used once.
+        """
         if not paragraphs or not candidates:
             return {}
         first_line: dict[int, int] = {}
+        postings: dict[str, list[int]] = {}
         for j, entry in enumerate(candidates):
             for _file, line in entry.occurrences[:1]:
                 if str(line).isdigit():
                     first_line.setdefault(int(line), j)
-        by_line_only = len(paragraphs) * len(candidates) > _MAX_FUZZY_COMPARISONS
+            for word in _words(entry.msgid):
+                postings.setdefault(word, []).append(j)
+        # A word most entries share ("the") tells nothing and costs a pass over them.
+        common = max(_FUZZY_SHORTLIST, len(candidates) // 10)
         pairs: list[tuple[float, int, int]] = []
-        matcher = difflib.SequenceMatcher(None)
         for i, paragraph in enumerate(paragraphs):
-            matcher.set_seq2(paragraph)
-            if by_line_only:
-                j_line = first_line.get(lines[paragraph][0])
-                indices = [] if j_line is None else [j_line]
-            else:
-                indices = list(range(len(candidates)))
-            for j in indices:
-                matcher.set_seq1(candidates[j].msgid)
-                if (
-                    matcher.real_quick_ratio() >= FUZZY_MATCH_RATIO
-                    and matcher.quick_ratio() >= FUZZY_MATCH_RATIO
-                ):
-                    ratio = matcher.ratio()
-                    if ratio >= FUZZY_MATCH_RATIO:
-                        pairs.append((-ratio, i, j))
+            shared: Counter[int] = Counter()
+            for word in _words(paragraph):
+                found = postings.get(word)
+                if found is not None and len(found) <= common:
+                    shared.update(found)
+            shortlist = {j for j, _count in shared.most_common(_FUZZY_SHORTLIST)}
+            same_line = first_line.get(lines[paragraph][0])
+            if same_line is not None:
+                shortlist.add(same_line)
+            if len(candidates) <= _FUZZY_SHORTLIST:
+                shortlist = set(range(len(candidates)))
+            for j in shortlist:
+                score = fuzz.ratio(paragraph, candidates[j].msgid, score_cutoff=FUZZY_MATCH_RATIO * 100)
+                if score:
+                    pairs.append((-score / 100, i, j))
         pairs.sort()
         result: dict[str, polib.POEntry] = {}
         taken: set[int] = set()
@@ -690,16 +756,20 @@ class CatalogUpdate:
             taken.add(j)
         return result
 
-    def needs_translation(self, document: SourceDocument, glossary_digest: str) -> list[str]:
+    def needs_translation(self, document: SourceDocument, glossary_digest: str,
+                          signature: Signature | None = None) -> list[str]:
         """Paragraphs (msgids, in document order) the decoder must translate.
 
-        New paragraphs, untranslated ones, and untouched machine output made
-        with another glossary. Never a reviewed or hand-edited entry; never a
-        changed paragraph whose old translation a person wrote (that one is
-        kept as the starting point).
+        New paragraphs, untranslated ones, and untouched machine output whose
+        signature changed: `signature(paragraph)` (see
+        `translate.catalogs.signature`) says what would produce the entry
+        now; without it, the glossary digest stands for every entry. Never a
+        reviewed or hand-edited entry; never a changed paragraph whose old
+        translation a person wrote (that one is kept as the starting point).
         """
-        digest = _digest_value(glossary_digest)
+        sign = _signer(glossary_digest, signature)
         plan = self._plan(document)
+        self._cached_plan = (document, plan)
         result: list[str] = []
         for paragraph in plan.order:
             entry = plan.exact.get(paragraph) or plan.revived.get(paragraph)
@@ -712,7 +782,7 @@ class CatalogUpdate:
                 result.append(paragraph)
             elif _is_machine(entry):
                 mark = _machine_mark(entry)
-                if mark is None or mark.group("digest") != digest:
+                if mark is None or mark.group("digest") != sign(paragraph):
                     result.append(paragraph)
         return result
 
@@ -740,21 +810,27 @@ class CatalogUpdate:
         document: SourceDocument,
         translations: Mapping[str, MachineTranslation],
         glossary_digest: str,
+        signature: Signature | None = None,
     ) -> None:
         """Merge ``document`` into the catalog, as msgmerge would, with fresh machine output.
 
         ``translations`` maps paragraph -> decoder output; a paragraph that
         needs one but is missing stays untranslated. Output for an entry a
-        person wrote or reviewed is ignored.
+        person wrote or reviewed is ignored. New machine entries record
+        `signature(paragraph)` (default: the glossary digest).
         """
         digest = _digest_value(glossary_digest)
+        sign = _signer(glossary_digest, signature)
         translations = dict(translations)
-        self._operations.append(lambda: self._apply(document, translations, digest))
-        self._apply(document, translations, digest)
+        self._operations.append(lambda: self._apply(document, translations, digest, sign))
+        self._apply(document, translations, digest, sign)
 
-    def _apply(self, document: SourceDocument, translations: Mapping[str, MachineTranslation], digest: str) -> None:
+    def _apply(self, document: SourceDocument, translations: Mapping[str, MachineTranslation], digest: str,
+               sign: Signature) -> None:
         po = self.po
-        plan = self._plan(document)
+        cached, self._cached_plan = self._cached_plan, None
+        # The plan needs_translation made, if nothing changed since: planned once per run.
+        plan = cached[1] if cached is not None and cached[0] is document else self._plan(document)
         ref = _reference_name(document.name)
         old_active_ids = {e.msgid for e in po if not e.obsolete}
 
@@ -766,7 +842,7 @@ class CatalogUpdate:
             if entry is not None:
                 entry.obsolete = False
                 if not _is_human(entry) and translation is not None:
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
             elif paragraph in plan.fuzzy:
                 entry = plan.fuzzy[paragraph]
                 entry.previous_msgid = entry.msgid
@@ -776,7 +852,7 @@ class CatalogUpdate:
                     entry.comment = _without_mark(entry.comment)
                     _set_flag(entry, "fuzzy", True)
                 elif translation is not None and _clean_machine_text(translation.msgstr):
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
                 else:
                     # No output: untranslated; a previous msgid without a
                     # fuzzy translation tells the editor nothing.
@@ -788,7 +864,7 @@ class CatalogUpdate:
             else:
                 entry = polib.POEntry(msgid=paragraph, msgstr="")
                 if translation is not None:
-                    self._fill(entry, translation, digest)
+                    self._fill(entry, translation, sign(paragraph))
             entry.occurrences = occurrences
             active.append(entry)
         active.sort(key=lambda e: int(e.occurrences[0][1]))
@@ -824,6 +900,7 @@ class CatalogUpdate:
         msgstr is never changed. A reviewed entry loses its machine mark, so no
         later run re-translates it: the editor decides.
         """
+        self._cached_plan = None
         entry = self._find(msgid)
         if entry is None:
             raise CatalogEntryNotFound(f"no active entry for msgid {msgid[:60]!r}")
@@ -890,28 +967,61 @@ class CatalogUpdate:
             po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
             po.metadata = {}
             self._baseline = None
+            self._snapshot = files.Snapshot(exists=False)
         else:
             po = _parse_bytes(self.path, current)
-            self._baseline = _serialize(po)
+            self._baseline = None
+            self._snapshot = _snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
             operation()
 
+    def _unchanged(self, data: bytes) -> bool:
+        """Whether `data` says what the file read says (serialised once in the common case).
+
+        The file as termguard wrote it is `data` byte for byte (line endings
+        and BOM aside); only a file an editor's tool re-wrapped is parsed and
+        serialised again to compare what it means.
+        """
+        if self._on_disk is None:
+            return False
+        raw = self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n")
+        if raw == data:
+            return True
+        if self._baseline is None:
+            self._baseline = _serialize(_parse_bytes(self.path, self._on_disk))
+        return data == self._baseline
+
     def _commit(self) -> None:
-        self._merge_newer_save()
-        self._finalize_header()
-        data = _serialize(self.po)
-        if data == self._baseline:
-            return  # nothing changed: leave the file (and its mtime) alone
-        if self._baseline is not None:
-            self.po.metadata["PO-Revision-Date"] = _now()
+        for _ in range(_WRITE_ATTEMPTS):
+            self._merge_newer_save()
+            self._finalize_header()
             data = _serialize(self.po)
-        try:
-            atomic_write_bytes(self.path, data)
-        except AtomicWriteError as error:
-            raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
-        self._baseline = data
+            if self._unchanged(data):
+                return  # nothing changed: leave the file (and its mtime) alone
+            if self._on_disk is not None:
+                self.po.metadata["PO-Revision-Date"] = _now()
+                data = _serialize(self.po)
+            try:
+                # Checked against the bytes read: a save that lands in between
+                # is merged on the next round instead of overwritten. The
+                # file keeps its line endings, BOM, mode and owner.
+                files.write_text(self.path, data.decode("utf-8"), expect=self._snapshot,
+                                 newline_like=self._snapshot if self._snapshot.exists else None)
+            except files.ConcurrentEditError:
+                continue
+            except files.FileWriteError as error:
+                raise CatalogWriteError(_one_line(str(error))) from None
+            return
+        raise CatalogWriteError(f"{self.path} kept changing while it was written; nothing was written, run again")
+
+    def render(self, fuzzy: bool = True) -> tuple[str, int]:
+        """The translated document from the catalog as this session left it (no re-reading)."""
+        po = self._po if self._po is not None else self._final
+        if po is None:
+            raise CatalogError("the catalog session was never opened")
+        return _render(self.path, po, fuzzy)
 
 
 # --------------------------------------------------------------------------- read-only helpers
@@ -952,9 +1062,9 @@ def compile_catalog(path: Path | str) -> Path:
     po = load_catalog(path)
     target = path.with_suffix(".mo")
     try:
-        atomic_write_bytes(target, po.to_binary())
-    except AtomicWriteError as error:
-        raise CatalogWriteError(_one_line(str(error.strerror or error))) from None
+        files.write_bytes(target, po.to_binary())
+    except files.FileWriteError as error:
+        raise CatalogWriteError(_one_line(str(error))) from None
     return target
 
 
@@ -983,7 +1093,10 @@ def render_document(path: Path | str, fuzzy: bool = True) -> tuple[str, int]:
     counts as one fallback.
     """
     path = Path(path)
-    po = load_catalog(path)
+    return _render(path, load_catalog(path), fuzzy)
+
+
+def _render(path: Path, po: polib.POFile, fuzzy: bool) -> tuple[str, int]:
     layout = _layout(path, po)
     ref = _reference_name(layout.name)
     highest = max(

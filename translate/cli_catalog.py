@@ -17,6 +17,7 @@ from translate.catalog import (
     catalog_stats,
     compile_catalog,
     iter_catalogs,
+    load_catalog,
     render_document,
 )
 from translate.cli_errors import Group
@@ -81,11 +82,12 @@ def _load_glossary(glossary_path: Path | None) -> Any:
 def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
     """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
     from glossary.judge import Judge
-    from translate.catalogs.judging import judge_catalog
+    from translate.catalogs.judging import catalog_document, judge_lines
 
+    po = load_catalog(path)  # a broken catalog is an error even where the glossary has no locale
     if _normalize_locale(locale) not in glossary.locales:
         return None
-    return judge_catalog(str(path), Judge(glossary, _normalize_locale(locale)))
+    return judge_lines(Judge(glossary, _normalize_locale(locale)), catalog_document(po))
 
 
 @catalog_group.command("status")
@@ -212,6 +214,7 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
       termguard catalog check
       termguard catalog check --locale de --glossary my-glossary.yaml --json
     """
+    from glossary.matching import visible
     from translate.catalogs.judging import entry_state
 
     if locale is not None:
@@ -248,8 +251,8 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
             found = f" found {verdict.found!r}" if verdict.found else ""
             expected = f", expected {' / '.join(verdict.expected)}" if verdict.expected else ""
             waived = f" (waived by {verdict.waived})" if verdict.waived else ""
-            click.echo(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
-                       f" [{entry_state(entry)}]{waived}")
+            click.echo(visible(f"{where}{ref}: {verdict.kind} [{verdict.concept}]{source}{found}{expected}"
+                               f" [{entry_state(entry)}]{waived}"))
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if errors:
@@ -257,3 +260,67 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
         raise click.ClickException(f"{errors} glossary violation{plural} in the catalogs")
     if not as_json:
         click.echo("no glossary violations in the catalogs")
+
+
+@catalog_group.command("waive")
+@click.option("--locale", "locale", required=True, help="Locale of the catalog, e.g. de or pt_BR.")
+@click.option("--domain", default=None, help="Catalog domain; needed if the locale has several.")
+@click.option("--line", "line", type=click.IntRange(1), required=True,
+              help="Source line of the paragraph (as `catalog check` shows it: (article.txt:LINE)).")
+@click.option("--concept", required=True, help="Concept id of the finding.")
+@click.option("--kind", required=True, help="Kind of the finding (missing, forbidden, inconsistent, ...).")
+@click.option("--by", "by", required=True, help="Who accepts the finding.")
+@click.option("--reason", required=True, help="Why it is acceptable here.")
+@_catalog_dir_option
+@click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Glossary YAML file (default: the curated one).")
+def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, by: str, reason: str,
+          catalog_dir: Path, glossary_path: Path | None) -> None:
+    """Accept one finding on one catalog entry, saying who and why.
+
+    The waiver is written into the entry (a translator comment and the flag
+    termguard-waived) and holds only while the entry's text is unchanged:
+    every command then shows the finding as waived, not as an error.
+    """
+    from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
+    from translate.catalogs.judging import catalog_document
+    from translate.catalogs.waivers import add_waiver
+
+    locale = _normalize_locale(locale)
+    catalogs = _catalogs(catalog_dir, locale)
+    if domain is not None:
+        catalogs = [c for c in catalogs if c[1] == domain]
+    if len(catalogs) != 1:
+        what = f"locale {locale!r}" + (f", domain {domain!r}" if domain else "")
+        problem = "no catalog" if not catalogs else "several catalogs (pick one with --domain)"
+        raise click.UsageError(f"{problem} for {what} in {catalog_dir}")
+    path = catalogs[0][2]
+    glossary = _load_glossary(glossary_path)
+    if not by.strip() or not reason.strip():
+        raise click.BadParameter("say who accepts the finding and why", param_hint="--by/--reason")
+    try:
+        before = snapshot(path)
+        po = load_catalog(path)
+        judged = _judged(path, glossary, locale)
+    except CatalogError as error:
+        raise click.ClickException(str(error)) from None
+    if judged is None:
+        raise click.UsageError(f"the glossary has no locale {locale!r}")
+    lines = {item.number: item for item in catalog_document(po)}
+    if line not in lines:
+        raise click.BadParameter(f"no catalog entry for source line {line}", param_hint="--line")
+    findings = [v for item, v in judged if item.number == line and v.concept == concept and v.kind == kind]
+    if not findings:
+        here = sorted({f"{v.concept} {v.kind}" for item, v in judged if item.number == line and v.is_error})
+        raise click.BadParameter(
+            f"line {line} has no {kind} finding for {concept!r}"
+            + (f" (it has: {', '.join(here)})" if here else " (it has no finding)"), param_hint="--concept/--kind")
+    add_waiver(lines[line].entry, concept, kind, by, reason)
+    try:
+        write_bytes(path, str(po).encode("utf-8"), expect=before)
+    except ConcurrentEditError:
+        raise click.ClickException(f"{path} changed while the waiver was written; nothing was written, "
+                                   "run the command again") from None
+    except FileWriteError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{path}: line {line}: {kind} [{concept}] waived by {' '.join(by.split())}")

@@ -29,6 +29,7 @@ from glossary import (
     read_document,
 )
 from glossary.locales import display_name
+from glossary.matching import visible
 from translate.cli_errors import Command, Group
 
 _GLOSSARY_OPTION = click.option(
@@ -69,21 +70,25 @@ def _print_json(records: list[dict[str, Any]]) -> None:
 
 
 def _describe(violation: Violation) -> str:
-    head = f"{violation.paragraph}: {violation.kind} [{violation.concept}]"
+    # Text from the documents and the glossary goes through `visible`: control,
+    # bidi and invisible characters are shown, never sent to the terminal.
+    head = f"{violation.paragraph}: {violation.kind} [{visible(violation.concept)}]"
     parts = []
     if violation.source:
-        parts.append(f"source {violation.source!r}")
+        parts.append(f"source {visible(repr(violation.source))}")
     if violation.found:
-        parts.append(f"found {violation.found!r}")
+        parts.append(f"found {visible(repr(violation.found))}")
     if violation.expected:
-        parts.append(f"expected {' / '.join(violation.expected)}")
+        parts.append(f"expected {visible(' / '.join(violation.expected))}")
     if violation.quoted:
         parts.append("in a quotation")
+    if violation.waived:
+        parts.append(f"waived by {visible(violation.waived)}")
     lines = [f"{head} " + "; ".join(parts)]
     if violation.hint:
-        lines.append(f"    hint: {violation.hint}")
+        lines.append(f"    hint: {visible(violation.hint)}")
     if violation.note:
-        lines.append(f"    note: {violation.note}")
+        lines.append(f"    note: {visible(violation.note)}")
     return "\n".join(lines)
 
 
@@ -190,27 +195,27 @@ def show_command(concept: str | None, locale_name: str | None, as_json: bool, gl
                 preferred = glossary.preferred(record["id"], locale)
                 if preferred is not None:
                     names.append(f"{locale}: {preferred.text}")
-            click.echo(f"{record['id']} ({record['policy']}) " + "; ".join(names))
+            click.echo(visible(f"{record['id']} ({record['policy']}) " + "; ".join(names)))
         return
     record = records[0]
-    click.echo(f"{record['id']}  policy: {record['policy']}  quotation: {record['quotation']}")
+    click.echo(visible(f"{record['id']}  policy: {record['policy']}  quotation: {record['quotation']}"))
     if record["use_instead"]:
-        click.echo(f"  use instead: {record['use_instead']}")
+        click.echo(visible(f"  use instead: {record['use_instead']}"))
     if record["subject"]:
-        click.echo(f"  subject: {record['subject']}")
-    click.echo(f"  definition: {record['definition']}")
-    click.echo(f"  note: {record['note']}")
+        click.echo(visible(f"  subject: {record['subject']}"))
+    click.echo(visible(f"  definition: {record['definition']}"))
+    click.echo(visible(f"  note: {record['note']}"))
     for locale, renderings in record["terms"].items():
-        click.echo(f"  {locale} ({display_name(locale)}):")
+        click.echo(visible(f"  {locale} ({display_name(locale)}):"))
         for rendering in renderings:
             extra = f" forms: {', '.join(rendering['forms'])}" if rendering["forms"] else ""
             if rendering["stem"]:
                 extra += f" stem: {rendering['stem']} (+{rendering['stem_max']})"
-            click.echo(f"    {rendering['text']} [{rendering['status']}]{extra}")
+            click.echo(visible(f"    {rendering['text']} [{rendering['status']}]{extra}"))
             if rendering["note"]:
-                click.echo(f"      note: {rendering['note']}")
+                click.echo(visible(f"      note: {rendering['note']}"))
         if locale in record["first_mention"]:
-            click.echo(f"    first mention: {record['first_mention'][locale]}")
+            click.echo(visible(f"    first mention: {record['first_mention'][locale]}"))
 
 
 @glossary_group.command("check")

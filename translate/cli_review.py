@@ -374,7 +374,10 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
       termguard glossary impact --proposal P1
       termguard glossary impact --before HEAD~1 --json
     """
-    from translate.impact import ImpactError, glossary_impact  # reads catalogs: only when asked
+    from translate.impact import (  # reads catalogs: only when asked
+        ImpactError,
+        glossary_impact,
+    )
 
     if proposal_id is not None and before_spec is not None:
         raise BadInput("--proposal compares with the current glossary; drop --before")

@@ -263,18 +263,18 @@ class Engine:
             # The output may not run past the position encodings either.
             # CTranslate2 counts a forced prefix in the decoding length.
             longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
-            max_length = max(longest_prefix + 1, min(max_length, self._positions - 1))
+            max_length = max(longest_prefix + 1, min(max_length, self._positions))
             cap = self._positions - 1
             sources = [s[:cap] for s in sources]  # callers split long sentences first; never crash
-        kwargs: dict[str, Any] = dict(
-            beam_size=max(options.beam_size, options.num_hypotheses),
-            num_hypotheses=options.num_hypotheses,
-            max_decoding_length=max_length,
-            length_penalty=options.length_penalty,
-            replace_unknowns=options.replace_unknowns,
-            return_scores=True,
-            return_attention=options.return_attention,
-        )
+        kwargs: dict[str, Any] = {
+            "beam_size": max(options.beam_size, options.num_hypotheses),
+            "num_hypotheses": options.num_hypotheses,
+            "max_decoding_length": max_length,
+            "length_penalty": options.length_penalty,
+            "replace_unknowns": options.replace_unknowns,
+            "return_scores": True,
+            "return_attention": options.return_attention,
+        }
         if suppress:
             writable = [list(s) for s in suppress if s and self.in_vocabulary(s)]
             if writable:

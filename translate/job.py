@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path, render_document
+from translate.catalog import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path
+from translate.catalogs.signature import RunSignature
 from translate.document import MachineTranslation, SourceDocument
 from translate.engine import Chain, DecodeOptions, Engine
 from translate.pipeline import ParagraphResult, translate_paragraphs
@@ -82,6 +83,7 @@ def document_records(
     locale: str,
     steps: dict[str, list[str]],
     waivers: dict[str, list[Any]] | None = None,
+    judged_as: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The judge's verdict on every occurrence of the whole output, with the step that settled it.
 
@@ -94,8 +96,10 @@ def document_records(
 
     judge = Judge(glossary, locale)
     out_lines = output.split("\n")
-    pairs = [(n, line, out_lines[n - 1] if n - 1 < len(out_lines) else "") for n, line in document.paragraphs()]
-    by_line = {n: source for n, source, _t in pairs}
+    by_line = dict(document.paragraphs())
+    # Through English, the glossary (English source) judges the English text the target was made from.
+    pairs = [(n, (judged_as or {}).get(line, line), out_lines[n - 1] if n - 1 < len(out_lines) else "")
+             for n, line in document.paragraphs()]
     by_number = {n: waivers.get(source) for n, source, _t in pairs} if waivers else None
     records: list[dict[str, Any]] = []
     for verdict in judge.document(pairs, {n: w for n, w in (by_number or {}).items() if w}):
@@ -159,7 +163,8 @@ def run_locale(
         records = []
         if glossary is not None and enforcer is not None:
             steps = {r.source: paragraph_steps(r) for r in results}
-            records = document_records(document, text, glossary, locale, steps)
+            records = document_records(document, text, glossary, locale, steps,
+                                       judged_as={r.source: r.pivot for r in results if r.pivot})
         return LocaleRun(locale, text, None, len(paragraphs), 0, 0, records)
     path = catalog_path(catalog_dir, locale, domain)
     flagged = 0
@@ -167,21 +172,24 @@ def run_locale(
                             header=HeaderInfo(argos_package=argos_package),
                             lock_timeout=lock_timeout) as cat:
         previous_digest = cat.po.metadata.get(GLOSSARY_HEADER, "")
-        todo = cat.needs_translation(document, digest)
+        # What produces each entry: reuse is decided per entry, not per glossary file.
+        signature = RunSignature(argos_package, options, locale, glossary if enforcer is not None else None)
+        todo = cat.needs_translation(document, digest, signature)
         results = translate_paragraphs(engine, todo, options, enforcer, progress) if todo else []
         by_source = {r.source: r for r in results}
         cat.apply(document, {
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
-        }, digest)
+        }, digest, signature)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
             flagged = _reviewed_violations(cat, glossary, enforcer.locale)  # de_AT is checked as de
         steps, waivers = _catalog_memory(cat, by_source)
-    text, _ = render_document(path, fuzzy=True)
+    text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again
     unique = len(set(p for _, p in document.paragraphs()))
     records = []
     if glossary is not None and enforcer is not None:
         # The whole output is judged: decoded now or taken from the catalog.
-        records = document_records(document, text, glossary, locale, steps, waivers)
+        records = document_records(document, text, glossary, locale, steps, waivers,
+                                   judged_as={r.source: r.pivot for r in by_source.values() if r.pivot})
     return LocaleRun(locale, text, path, len(todo), unique - len(todo), flagged, records)
 
 

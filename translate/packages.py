@@ -235,7 +235,8 @@ PIVOT = "en"  # Argos' packages nearly all go to or from English
 
 def route(from_code: str, to_code: str) -> list[InstalledPackage]:
     """The package for the pair, or two through English when no direct one is installed (as Argos does)."""
-    installed = {(p.from_code, p.to_code): p for p in installed_packages()}
+    inventory = scan()
+    installed = {(p.from_code, p.to_code): p for p in inventory.in_use}
     if (from_code, to_code) in installed:
         return [installed[(from_code, to_code)]]
     legs = [installed.get((from_code, PIVOT)), installed.get((PIVOT, to_code))]
@@ -247,7 +248,9 @@ def route(from_code: str, to_code: str) -> list[InstalledPackage]:
         missing = [f"termguard models install {a} {b}" for (a, b), leg
                    in zip(((from_code, PIVOT), (PIVOT, to_code)), legs, strict=True) if leg is None]
         hint += f", or through English: {' and '.join(missing)}"
-    raise MissingModel(f"no model installed for {from_code}->{to_code} (installed: {have}); install it with: {hint}")
+    damaged = "".join(f"; {d.path.name} is damaged ({d.reason})" for d in inventory.damaged[:3])
+    raise MissingModel(f"no model installed for {from_code}->{to_code} (installed: {have}{damaged}); "
+                       f"install it with: {hint}")
 
 
 def fetch_index(timeout: float = NETWORK_TIMEOUT) -> list[AvailablePackage]:
@@ -376,6 +379,7 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> tuple[str, dict[str, 
 
 
 # Top folder names of real packages: "en_de" (1.0), "translate-en_tr-1_5" (argos-train, OPUS-MT).
+_VERSION = re.compile(r"\d+(?:\.\d+){0,3}(?:[-.+]?[A-Za-z0-9]+)?")
 _TOP_PAIR = re.compile(r"(?:translate-)?([A-Za-z]{2,3})_([A-Za-z]{2,3})(?=$|-)")
 
 
@@ -390,6 +394,9 @@ def verify_package(folder: Path, name: str, meta: dict[str, Any]) -> None:
     from translate.argos.tokenizers import SentencePieceTokenizer
 
     pair = f"{meta['from_code']}->{meta['to_code']}"
+    version = meta.get("package_version")
+    if version is not None and not (isinstance(version, (str, int, float)) and _VERSION.fullmatch(str(version))):
+        raise PackageMismatch(f"{name}: package_version {str(version)[:30]!r} in metadata.json is not a version")
     match = _TOP_PAIR.match(folder.name)
     if match and all(len(meta[k]) <= 3 for k in ("from_code", "to_code")) and \
             (match.group(1), match.group(2)) != (meta["from_code"], meta["to_code"]):
@@ -499,10 +506,12 @@ def install_file(path: Path, expect: tuple[str, str] | None = None) -> InstallRe
 
 def install_from_index(from_code: str, to_code: str, progress: Progress | None = None) -> InstallResult:
     """Download the pair's package from the index and install it, checking it is that pair."""
-    available = [p for p in fetch_index() if p.from_code == from_code and p.to_code == to_code]
+    index = read_index()
+    available = [p for p in index.packages if p.from_code == from_code and p.to_code == to_code]
     if not available:
+        skipped = f" ({len(index.problems)} damaged entries left out: {index.problems[0]})" if index.problems else ""
         raise MissingModel(
-            f"the package index has no model for {from_code}->{to_code}; "
+            f"the package index has no model for {from_code}->{to_code}{skipped}; "
             "see the pairs it has with: termguard models available"
         )
     best = max(available, key=lambda p: version_key(p.version))
@@ -514,8 +523,8 @@ def install_from_index(from_code: str, to_code: str, progress: Progress | None =
             # A downloaded file that is no package: the server's fault, not the user's input.
             message = str(exc)
             if not zipfile.is_zipfile(file):
-                message = (f"the file served for {from_code}->{to_code} by {_short(best.links[0])} "
-                           f"is not a zip archive ({file.stat().st_size} bytes); damaged or not a package")
+                message = (f"the file served for {from_code}->{to_code} is not a complete zip archive "
+                           f"({file.stat().st_size} bytes arrived): truncated, damaged or not a package")
             raise ModelError(message) from None
 
 

@@ -20,6 +20,7 @@ class ParagraphResult:
     source: str
     target: str
     occurrences: list[Occurrence] = field(default_factory=list)
+    pivot: str | None = None  # the paragraph in the intermediate language, when translated through one
 
     @property
     def unresolved(self) -> bool:
@@ -56,8 +57,9 @@ def translate_paragraphs(
     split = [fit_sentences(sentences, _tokens(first), first.max_source_tokens)
              for sentences in split_paragraphs(paragraphs, language)]
     flat = [s.text for sentences in split for s in sentences]
+    pivots: list[str] | None = None
     if first is not last:
-        flat = [hyps[0].text for hyps in first.translate(flat, options)]
+        flat = pivots = [hyps[0].text for hyps in first.translate(flat, options)]
     targets, per_sentence = _decode(last, flat, options, enforcer, progress)
     results: list[ParagraphResult] = []
     pos = 0
@@ -65,7 +67,8 @@ def translate_paragraphs(
         n = len(sentences)
         text = join_sentences(sentences, targets[pos : pos + n]) if n else paragraph
         occurrences = [o for occ in per_sentence[pos : pos + n] for o in occ]
-        results.append(ParagraphResult(paragraph, text, occurrences))
+        pivot = join_sentences(sentences, pivots[pos : pos + n]) if pivots is not None and n else None
+        results.append(ParagraphResult(paragraph, text, occurrences, pivot))
         pos += n
     return results
 

@@ -29,6 +29,7 @@ import polib
 
 from glossary.judge import Judge, Verdict
 from glossary.locales import display_name, normalize_locale
+from glossary.matching import visible
 from glossary.model import Glossary
 from translate.catalog import (
     ARGOS_HEADER,
@@ -504,8 +505,12 @@ _SCRIPT = """
 
 
 def _e(text: object) -> str:
-    """Escape text for element content and quoted attribute values alike."""
-    return html.escape(str(text), quote=True)
+    """Escape text for element content and quoted attribute values alike.
+
+    Control, bidi and invisible characters are shown as <U+XXXX>: an override
+    in the article cannot reorder what the editor reads.
+    """
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _lang(locale: str) -> str:

@@ -33,7 +33,12 @@ from glossary.edit.tree import (
     set_locale_key,
 )
 from glossary.errors import GlossaryInvalid
-from glossary.load import CONCEPT_KEYS, RENDERING_KEYS, load_glossary_data, validate_tree
+from glossary.load import (
+    CONCEPT_KEYS,
+    RENDERING_KEYS,
+    load_glossary_data,
+    validate_tree,
+)
 from glossary.model import DEFAULT_STEM_MAX, Glossary
 from glossary.yaml_write import concept_to_mapping, to_commented
 

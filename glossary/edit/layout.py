@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import itertools
 import re
 from typing import Any
 
@@ -126,7 +127,7 @@ def minimal_merge(original: str, unchanged_dump: str, changed_dump: str) -> str:
     anchors += [(i, b_to_a[i], b_to_c[i]) for i in range(len(b)) if i in b_to_a and i in b_to_c]
     anchors.append((len(b), len(a), len(c)))
     out: list[str] = []
-    for (bi, ai, ci), (bj, aj, cj) in zip(anchors, anchors[1:]):
+    for (bi, ai, ci), (bj, aj, cj) in itertools.pairwise(anchors):
         if bi >= 0:
             out.append(a[ai])
         a_gap, b_gap, c_gap = a[ai + 1 : aj], b[bi + 1 : bj], c[ci + 1 : cj]

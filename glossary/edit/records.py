@@ -99,7 +99,7 @@ class Change:
     def from_json(cls, record: Any) -> Change:
         """Inverse of `to_json` (reading a proposal); ValueError for a record of another shape."""
         if not isinstance(record, dict) or not isinstance(record.get("field"), str):
-            raise ValueError("an edit must be a mapping with a 'field'")
+            raise TypeError("an edit must be a mapping with a 'field'")
         field_name = record["field"]
         if field_name not in (*SCALAR_FIELDS, *LOCALE_FIELDS, *TOP_FIELDS, "concept"):
             raise ValueError(f"unknown edit field {field_name!r}")

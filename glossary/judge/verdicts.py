@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from glossary.errors import UnknownLocale
+from glossary.judge.mentions import Mentions
 from glossary.locales import normalize_locale
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
@@ -161,6 +162,7 @@ class Judge:
         self.source_matcher = source_matcher or SourceMatcher(glossary)
         self.target_matcher = target_matcher or TargetMatcher(glossary, self.locale)
         self._fold = fold_for(self.locale)
+        self.mentions = Mentions(glossary.mentions)
         # concept -> the quotation-only concepts that name it in `use_instead`
         self._quotation_only: dict[str, list[str]] = {}
         for concept in glossary.concepts.values():
@@ -179,7 +181,12 @@ class Judge:
         """Source occurrences as the judge sees them (mentions count as quoted)."""
         if not source.strip():
             return []
-        return self.source_matcher.find(source)
+        found = self.source_matcher.find(source)
+        return [
+            replace(o, quoted=True, depth=max(o.depth, 1))
+            if not o.quoted and self.mentions.mentioned(source, o.start, o.end) else o
+            for o in found
+        ]
 
     # -- judging
 
@@ -240,16 +247,23 @@ class Judge:
             if hit is not None:
                 used.add((hit.start, hit.end, hit.concept_id))
                 used_spans.add((hit.start, hit.end))
-            kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number)
+            both_names = len({o.rendering.text for o in occurrences
+                              if o.concept_id == concept.id and o.rendering is not None}) > 1
+            kind, hint = self._kind(occurrence, concept, target_id, hit, expected, mention_spans, state, number,
+                                    both_names)
+            # Karabakh written as Artsakh: the record is the quotation-only
+            # concept's (its rendering is what is wrong), naming this source.
+            named = hit.concept_id if hit is not None and kind == FORBIDDEN and hit.concept_id not in (
+                concept.id, target_id) else concept.id
             verdicts.append(Verdict(
                 paragraph=number,
-                concept=concept.id,
+                concept=named,
                 kind=kind,
                 source=occurrence.text,
                 found=hit.text if hit else None,
                 expected=expected if kind != INCONSISTENT else [state.choice[self._key(target_id, occurrence)].rendering.text],
                 note=(hit.rendering.note if hit and kind in (DEPRECATED, FORBIDDEN) and hit.rendering.note else None)
-                or concept.note,
+                or glossary.concepts[named].note,
                 quoted=occurrence.quoted,
                 hint=hint,
                 occurrence=index,
@@ -321,6 +335,7 @@ class Judge:
         mention_spans: dict[str, list[tuple[int, int]]],
         state: DocumentState,
         number: int,
+        both_names: bool = False,
     ) -> tuple[str, str]:
         if concept.policy is Policy.REVIEW:
             return REVIEW, "render faithfully; an editor decides"
@@ -348,8 +363,11 @@ class Judge:
             return MISMATCH, f"{hit.text!r} is the other name; for {occurrence.text!r} write {', '.join(own) or use}"
         key = self._key(target_id, occurrence)
         if in_first_mention:
+            # After the first mention the preferred name follows, unless the
+            # source itself names both (then each keeps its own).
             preferred = self.glossary.preferred(target_id, self.locale)
-            state.choice.setdefault(key, _Choice(preferred or hit.rendering, number))
+            own = hit.rendering if both_names else (preferred or hit.rendering)
+            state.choice.setdefault(key, _Choice(own, number))
             return OK, ""
         first = state.choice.setdefault(key, _Choice(hit.rendering, number))
         if first.rendering.text != hit.rendering.text and _rivals(first.rendering, hit.rendering, self._fold):
@@ -417,21 +435,23 @@ _SHARED_STEM = 5
 def _rivals(first: Rendering, other: Rendering, fold: Fold) -> bool:
     """Whether two renderings of one concept are rival names, not two shapes of one name.
 
-    Different words for the noun and the adjective of one name, or a long and
-    a short form where one contains the other, are not rivals.
+    Not rivals: a long and a short form where every word of the short one is
+    in the long one (Autonomes Gebiet Bergkarabach / Bergkarabach), and
+    words that share a stem (armenisch / Armenier: noun and adjective).
     """
     words_a = fold(first.text).split()
     words_b = fold(other.text).split()
+    short, long = sorted((words_a, words_b), key=len)
+    if all(word in long for word in short):
+        return False
     for a in words_a:
         for b in words_b:
-            if a in b or b in a:
-                return False
             common = 0
             for x, y in zip(a, b):
                 if x != y:
                     break
                 common += 1
-            if common >= min(_SHARED_STEM, len(a), len(b)):
+            if common >= _SHARED_STEM:
                 return False
     return True
 

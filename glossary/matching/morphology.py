@@ -32,6 +32,7 @@ need no stemmer apply.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,7 @@ class _Language:
     noun_suffixes: re.Pattern[str] | None = None  # a suffix grammar where there is no stemmer
     verb_prefixes: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # a definite article the stemmer leaves on (Armenian -ը, -ն)
+    accent_shift: bool = False  # an ending moves the accent: delimitación, delimitaciones
     max_tail: int = 6  # letters an inflection may add to a verb's root
     noun_tail: int = 3  # ... to another word's root: traités, not traitement
 
@@ -83,15 +85,15 @@ _LANGUAGES: dict[str, _Language] = {
     ),
     "es": _Language(
         "spanish", "aeiouáéíóú", ("ar", "er", "ir"), derived=("í", "ense", "ino", "ina"), derive_cut=("a", "o"),
-        noun_tail=3,
+        noun_tail=3, accent_shift=True,
     ),
     "pt": _Language(
         "portuguese", "aeiouáéíóúâêôãõ", ("ar", "er", "ir"), derived=("ense", "ano", "ana"), derive_cut=("a", "o"),
-        noun_tail=3,
+        noun_tail=3, accent_shift=True,
     ),
     "ru": _Language(
         "russian", "аеёиоуыэюяьйъ",
-        ("ться", "тись", "ать", "ять", "ить", "еть", "уть", "ыть", "оть", "ти", "ть"),
+        ("ться", "ать", "ять", "ить", "еть", "уть", "ыть", "оть", "ть"),
         derived=("инск", "ск"), derive_cut=("ия", "а", "я", "ь", "у"),
     ),
     "tr": _Language(
@@ -191,8 +193,12 @@ class Morphology:
         if word.verb and language.agglutinative and word.root.endswith("t"):
             roots.append(word.root[:-1] + "d")  # etmək: edəcək, etmek: edecek
         tail = language.max_tail if word.verb else language.noun_tail
+        plain = _unaccented(token) if language.accent_shift else token
         for root in roots:
-            if len(root) < 2 or not token.startswith(root) or len(token) - len(root) > tail:
+            # The accent moves only when an ending is added: tomo is no form of tomó.
+            shifted = language.accent_shift and len(token) > len(root)
+            starts = plain.startswith(_unaccented(root)) if shifted else token.startswith(root)
+            if len(root) < 2 or not starts or len(token) - len(root) > tail:
                 continue
             if word.verb and language.agglutinative:
                 return True
@@ -260,6 +266,10 @@ class Morphology:
         if self._derived(word, token):
             return True
         return self.language.compounds and word.proper and capitalised and self._compound(word, token)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def morphology_for(locale: str) -> Morphology | None:

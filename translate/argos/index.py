@@ -21,6 +21,10 @@ CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 MAX_DEPTH = 20  # the real index nests 3 deep
 
 
+class _EntryProblem(Exception):
+    """One entry of the index is unusable; it is left out with this note."""
+
+
 @dataclass(frozen=True)
 class AvailablePackage:
     from_code: str
@@ -97,7 +101,7 @@ def parse_index(data: bytes, url: str) -> Index:
     for number, entry in enumerate(raw, start=1):
         try:
             package = _entry(entry, url)
-        except ValueError as exc:
+        except _EntryProblem as exc:
             index.problems.append(f"index entry {number} left out: {exc}")
             continue
         if package is not None:
@@ -112,35 +116,35 @@ def _text(entry: dict[str, Any], key: str, required: bool = True) -> str:
     value = entry.get(key)
     if value is None:
         if required:
-            raise ValueError(f"{key} is missing or null")
+            raise _EntryProblem(f"{key} is missing or null")
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"{key} is a {type(value).__name__}, not text")
+        raise _EntryProblem(f"{key} is a {type(value).__name__}, not text")
     return str(value)
 
 
 def _entry(entry: Any, url: str) -> AvailablePackage | None:
     if not isinstance(entry, dict):
-        raise ValueError(f"a {type(entry).__name__}, not a package object")
+        raise _EntryProblem(f"a {type(entry).__name__}, not a package object")
     if entry.get("type", "translate") != "translate":
         return None  # Argos lists sbd packages too; they translate nothing
     codes = []
     for key in ("from_code", "to_code"):
         code = _text(entry, key)
         if not CODE.fullmatch(code):
-            raise ValueError(f"{key} {code[:30]!r} is not a language code")
+            raise _EntryProblem(f"{key} {code[:30]!r} is not a language code")
         codes.append(code)
     links = entry.get("links", [])
     if isinstance(links, str) or not isinstance(links, list):
-        raise ValueError(f"links is a {type(links).__name__}, not a list of URLs")
+        raise _EntryProblem(f"links is a {type(links).__name__}, not a list of URLs")
     resolved: list[str] = []
     for link in links:
         if not isinstance(link, str) or not link.strip():
-            raise ValueError("a link is not a URL")
+            raise _EntryProblem("a link is not a URL")
         # A relative link is read against the index's own address, as a browser would.
         resolved.append(urllib.parse.urljoin(url, link.strip()))
     if not resolved:
-        raise ValueError("no download link")
+        raise _EntryProblem("no download link")
     return AvailablePackage(
         from_code=codes[0], to_code=codes[1],
         version=_text(entry, "package_version", required=False) or "?",

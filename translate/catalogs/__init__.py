@@ -1,1 +1,1 @@
-"""Catalog code: reading catalogs as documents for the judge."""
+"""Catalog code: what produced each entry (the run signature), and reading catalogs as documents for the judge."""

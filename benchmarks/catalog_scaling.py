@@ -1,0 +1,150 @@
+"""Catalog updates at desk scale, the old code and this checkout side by side in one run.
+
+    python benchmarks/catalog_scaling.py [--old-ref 9116468] [--repeat 3]
+
+Cases (decoding excluded: a stand-in decoder returns the reversed text):
+
+  edit-440-of-1000  a 1,000-paragraph document, then 440 of its paragraphs edited (a few words each)
+  rerun-20000       a 20,000-paragraph document run again unchanged
+  recheck-1000      1,000 reviewed entries re-checked against the curated glossary (what a run
+                    does after the glossary changed: `translate.job._reviewed_violations`)
+
+Each measured run is one catalog session as a translate run makes it: open,
+`needs_translation`, `apply`, write, and the rendered output. The old code is
+a `git worktree` of OLD_REF; each side runs in its own process from its own
+folder, interleaved. Prints medians (seconds) and writes JSON
+(benchmarks/catalog_scaling.json) with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORDS = ["talks", "ministers", "region", "border", "agreement", "delegation", "statement", "officials", "week", "ceasefire", "observers", "mission", "capital", "government", "peace", "process", "negotiations", "corridor", "villages", "road", "the", "of", "and", "in", "to", "a", "on", "for", "with", "was", "were", "said", "that", "by", "from", "at", "as"]
+
+
+def paragraphs(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 30))).capitalize() + f" {i}."
+            for i in range(n)]
+
+
+def edited(texts: list[str], k: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = list(texts)
+    for index in rng.sample(range(len(texts)), k):
+        words = out[index].split()
+        for _ in range(3):
+            words[rng.randrange(len(words))] = rng.choice(WORDS)
+        out[index] = " ".join(words)
+    return out
+
+
+def worker(case: str, folder: Path) -> float:
+    from translate.catalog import (
+        CatalogUpdate,
+        HeaderInfo,
+        catalog_path,
+        render_document,
+    )
+    from translate.document import MachineTranslation, SourceDocument
+
+    header = HeaderInfo(argos_package="en->qtc 1.0")
+    digest = "a" * 64
+    path = catalog_path(folder, "qtc", "bench")
+
+    def session(texts: list[str]) -> float:
+        document = SourceDocument.from_text("doc.txt", "\n".join(texts) + "\n")
+        start = time.perf_counter()
+        with CatalogUpdate.open(path, locale="qtc", domain="bench", header=header) as cat:
+            todo = cat.needs_translation(document, digest)
+            cat.apply(document, {p: MachineTranslation(p[::-1]) for p in todo}, digest)
+        if hasattr(cat, "render"):
+            cat.render()
+        else:
+            render_document(path)
+        return time.perf_counter() - start
+
+    if case == "recheck-1000":
+        import polib
+
+        from glossary import load_glossary
+        from translate.job import _reviewed_violations
+
+        glossary = load_glossary()
+        terms = ["Karabakh", "Nagorno-Karabakh", "Artsakh", "Stepanakert", "Khankendi", "Lachin corridor"]
+        rng = random.Random(4)
+        texts = [f"{t} {i}: " + " ".join(rng.choice(WORDS) for _ in range(12)) for i, t in
+                 ((i, terms[i % len(terms)]) for i in range(1000))]
+        session(texts)
+        po = polib.pofile(str(path), wrapwidth=0)
+        for entry in po:
+            entry.msgstr = entry.msgid.replace("Karabakh", "Karabach")
+            entry.flags = []
+        po.save()
+        with CatalogUpdate.open(path, locale="qtc", domain="bench", header=header) as cat:
+            start = time.perf_counter()
+            _reviewed_violations(cat, glossary, "de")
+            return time.perf_counter() - start
+    if case == "edit-440-of-1000":
+        base = paragraphs(1000, 1)
+        session(base)
+        return session(edited(base, 440, 2))
+    base = paragraphs(20000, 3)
+    session(base)
+    return session(base)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # The code before the indexed matching and the one file layer.
+    parser.add_argument("--old-ref", default="9116468")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "catalog_scaling.json")
+    args = parser.parse_args()
+    if args.worker:
+        print(worker(args.worker[0], Path(args.worker[1])))
+        return 0
+    scratch = Path(tempfile.mkdtemp(prefix="tg-bench-catalog-"))
+    old_tree = scratch / "old"
+    subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old_ref], cwd=REPO, check=True,
+                   capture_output=True)
+    results: dict[str, object] = {"old_ref": args.old_ref, "load_before": os.getloadavg()}
+    try:
+        for case in ("edit-440-of-1000", "rerun-20000", "recheck-1000"):
+            times: dict[str, list[float]] = {"old": [], "new": []}
+            for _ in range(args.repeat):
+                for side, tree in (("old", old_tree), ("new", REPO)):
+                    folder = scratch / f"cat-{side}"
+                    shutil.rmtree(folder, ignore_errors=True)
+                    run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", case, str(folder)],
+                                         cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                                         capture_output=True, text=True, check=True)
+                    times[side].append(float(run.stdout.strip().splitlines()[-1]))
+            old, new = statistics.median(times["old"]), statistics.median(times["new"])
+            results[case] = {"old": times["old"], "new": times["new"], "old_median": old, "new_median": new}
+            print(f"{case:<18} old {old:7.2f} s   new {new:7.2f} s   old/new {old / new:6.2f}")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
+                       check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+    results["load_after"] = os.getloadavg()
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"load average before {results['load_before']}, after {results['load_after']}; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

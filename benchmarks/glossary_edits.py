@@ -1,0 +1,154 @@
+"""Glossary edits and lint, whole process, the old code and this checkout side by side in one run.
+
+    python benchmarks/glossary_edits.py [--old-ref 9116468] [--repeat 3] [--sizes curated,2000]
+
+The old implementation is a `git worktree` of OLD_REF made in a temporary
+folder; both trees run with this interpreter, each from its own folder (so
+each imports its own code). For every glossary size, runs are interleaved
+(old, new, old, new, ...) so the machine's drift hits both alike:
+
+  propose   `glossary propose` of one rendering
+  approve   `glossary approve` of that proposal
+  import    `glossary import` of a one-row CSV, applied (old: `--apply`; new: `--apply --by --reason`)
+  lint-cold `glossary lint` with an empty cache
+  lint-edit `glossary lint` right after the approval (the cache after termguard's own edit)
+
+Medians in seconds are printed as a table and written as JSON (default
+benchmarks/glossary_edits.json), with the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+REPO = Path(__file__).resolve().parent.parent
+CURATED = REPO / "glossary" / "data" / "curated.yaml"
+STEPS = ("propose", "approve", "import", "lint-cold", "lint-edit")
+
+
+def big_glossary(target: Path, concepts: int) -> None:
+    """A valid glossary of about `concepts` concepts: copies of the curated ones, renamed."""
+    yaml = YAML(typ="safe", pure=True)
+    data = yaml.load(CURATED.read_text(encoding="utf-8"))
+    base = data["concepts"]
+    out: list[dict[str, Any]] = []
+    copy = 0
+    while len(out) < concepts:
+        for concept in base:
+            if len(out) >= concepts:
+                break
+            item = json.loads(json.dumps(concept))
+            suffix = f"c{copy}"
+            item["id"] = f"{concept['id']}-{suffix}"
+            if item.get("use_instead"):
+                item["use_instead"] = f"{item['use_instead']}-{suffix}"
+            for renderings in item.get("terms", {}).values():
+                for rendering in renderings:
+                    rendering["text"] = f"{rendering['text']} {suffix.upper()}"
+                    rendering.pop("forms", None)
+                    rendering.pop("stem", None)
+                    rendering.pop("stem_max", None)
+            item.pop("first_mention", None)
+            out.append(item)
+        copy += 1
+    data["concepts"] = out
+    rt = YAML()
+    rt.width = 4096
+    rt.allow_unicode = True
+    rt.indent(mapping=2, sequence=4, offset=2)
+    with target.open("w", encoding="utf-8") as handle:
+        rt.dump(data, handle)
+
+
+def termguard(tree: Path, args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", "import sys; from translate.cli import main; sys.exit(main())", *args],
+                         cwd=tree, env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - start
+    if run.returncode != 0:
+        raise RuntimeError(f"{tree.name}: termguard {' '.join(args)} exited {run.returncode}: {run.stderr.strip()}")
+    return took
+
+
+def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -> dict[str, float]:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    glossary = work / "g.yaml"
+    shutil.copyfile(source, glossary)
+    cache = work / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree)}
+    csv_file = work / "de.csv"
+    csv_file.write_text(f"Karabakh{suffix.upper() and ' ' + suffix.upper()},Karabachs Land\n", encoding="utf-8")
+    times: dict[str, float] = {}
+    g = ["--glossary", str(glossary)]
+    # Warm the cache as an editor's earlier command would have.
+    termguard(tree, ["glossary", "lint", str(glossary)], env)
+    concept = "karabakh" + (f"-{suffix}" if suffix else "")
+    times["propose"] = termguard(tree, ["glossary", "propose", concept, "--locale", "de", "--rendering",
+                                        "Karabachs Land", "--status", "admitted", "--reason", "bench", "--by", "b", *g], env)
+    times["approve"] = termguard(tree, ["glossary", "approve", "P1", "--by", "e", "--reason", "ok", *g], env)
+    times["lint-edit"] = termguard(tree, ["glossary", "lint", str(glossary)], env)
+    extra = ["--by", "e", "--reason", "bench"] if is_new else []
+    times["import"] = termguard(tree, ["glossary", "import", str(csv_file), "--format", "csv", "--locale", "de",
+                                       "--apply", *extra, *g], env)
+    shutil.rmtree(cache, ignore_errors=True)
+    times["lint-cold"] = termguard(tree, ["glossary", "lint", str(glossary)], env)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # The code before the one edit engine and the file layer.
+    parser.add_argument("--old-ref", default="9116468")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="curated,2000")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "glossary_edits.json")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="tg-bench-edits-"))
+    old_tree = scratch / "old"
+    subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old_ref], cwd=REPO, check=True,
+                   capture_output=True)
+    results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "sizes": {}}
+    try:
+        for size in args.sizes.split(","):
+            source = CURATED if size == "curated" else scratch / f"g{size}.yaml"
+            if size != "curated":
+                big_glossary(source, int(size))
+            runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+            for _ in range(args.repeat):
+                suffix = "" if size == "curated" else "c0"
+                runs["old"].append(one_round(old_tree, False, source, scratch / "w-old", suffix))
+                runs["new"].append(one_round(REPO, True, source, scratch / "w-new", suffix))
+            medians = {side: {step: statistics.median(r[step] for r in rounds) for step in STEPS}
+                       for side, rounds in runs.items()}
+            results["sizes"][size] = medians
+            print(f"\n{size} concepts" if size != "curated" else "\ncurated glossary")
+            print(f"{'step':<10} {'old s':>8} {'new s':>8} {'old/new':>8}")
+            for step in STEPS:
+                old, new = medians["old"][step], medians["new"][step]
+                print(f"{step:<10} {old:8.2f} {new:8.2f} {old / new:8.2f}")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
+                       check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+    results["load_after"] = os.getloadavg()
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nload average before {results['load_before']}, after {results['load_after']}; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

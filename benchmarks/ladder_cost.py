@@ -1,0 +1,184 @@
+"""The enforcement ladder's cost over one plain decode, and its memory on long documents.
+
+    python benchmarks/ladder_cost.py [--runs 3] [--models qtc,qtr] [--memory 200,400,800]
+    python benchmarks/ladder_cost.py --repo /path/to/other/checkout   # the same on other code
+
+Decode cost: for each trained test model and each text (the sample article,
+the term-dense text of benchmarks/workloads.py) it times, interleaved run by
+run, (b) one bare ``translate_batch`` over every sentence and (d) termguard
+with the model's glossary (``run_locale``), and reports the median d/b, the
+ladder's decode calls and how many occurrences it resolved.
+
+Memory: for each paragraph count, a fresh process translates that many
+paragraphs (the article's, repeated) with the qtc glossary through
+``run_locale`` and reports its peak RSS (VmHWM), with and without glossary,
+and the growth per paragraph between the smallest and the largest count.
+
+``--repo`` imports ``translate`` and ``glossary`` from another checkout (the
+"before" of a before/after table); the test packages and glossaries are the
+ones of this checkout. The load average of the machine is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+MODELS = {
+    "qtc": ("tests/model/translate-en_qtc-1_0.argosmodel", "tests/model/glossary-qtc.yaml"),
+    "qtr": ("tests/model/translate-en_qtr-1_0.argosmodel", "tests/model/glossary-qtr.yaml"),
+}
+RESOLVED = ("settled", "forced", "substituted")
+
+
+def _setup(repo: Path) -> Any:
+    """Import run.py (private Argos home) and the project from ``repo``."""
+    sys.path.insert(0, str(repo / "benchmarks"))
+    sys.path.insert(0, str(repo))
+    import run
+
+    from glossary import locales
+
+    try:
+        locales.normalize_locale("qtr")
+    except locales.UnknownLocale:  # code from before the qtr test language: register it for the measurement
+        original = locales.normalize_locale
+
+        def normalize(text: str) -> str:
+            return "qtr" if isinstance(text, str) and text.strip().lower() == "qtr" else original(text)
+
+        locales.normalize_locale = normalize  # type: ignore[assignment]
+        for module in list(sys.modules.values()):
+            if getattr(module, "normalize_locale", None) is original:
+                module.normalize_locale = normalize  # type: ignore[attr-defined]
+    return run
+
+
+def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[str, Any]:
+    run = _setup(repo)
+    import workloads
+
+    from glossary import load_glossary
+    from translate import packages
+
+    cfg = run.make_config(False, runs, None, threads)
+    out: dict[str, Any] = {}
+    for model in models:
+        package, glossary_file = (HERE.parent / p for p in MODELS[model])
+        if not package.is_file():
+            continue
+        package_dir = packages.install_file(package).path
+        bench = run.Bench(package_dir, cfg, glossary_file, locale=model,
+                          only=frozenset({"b_limit", "d_termguard_glossary"}))
+        texts = {"article": workloads.article_text(None),
+                 "term_dense": workloads.term_dense_text(load_glossary(glossary_file), cfg.dense_sentences)}
+        for name, text in texts.items():
+            facts = bench.termguard(text, True)  # warm-up
+            bench.limit(text)
+            b_s, d_s = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                bench.limit(text)
+                b_s.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                facts = bench.termguard(text, True)
+                d_s.append(time.perf_counter() - start)
+            b, d = statistics.median(b_s), statistics.median(d_s)
+            outcomes = facts["outcomes"]
+            out[f"{model}/{name}"] = {
+                "b_s": round(b, 3), "d_s": round(d, 3), "d_over_b": round(d / b, 2),
+                "decode_calls": facts["decode_calls"], "occurrences": facts["occurrences"],
+                "resolved": sum(outcomes.get(k, 0) for k in RESOLVED), "outcomes": outcomes,
+                "steps": facts["steps"], "b_all_s": [round(x, 3) for x in b_s], "d_all_s": [round(x, 3) for x in d_s],
+            }
+            print(f"{model:<4} {name:<11} b {b:.3f}s  d {d:.3f}s  d/b {d / b:.2f}  calls {facts['decode_calls']}"
+                  f"  resolved {out[f'{model}/{name}']['resolved']}/{facts['occurrences']}  {outcomes}", flush=True)
+    return out
+
+
+PROBE = """
+import json, sys
+sys.argv = ["ladder_cost"]
+sys.path.insert(0, {here!r})
+import ladder_cost
+run = ladder_cost._setup(__import__("pathlib").Path({repo!r}))
+import workloads
+from glossary import load_glossary
+from translate import packages
+from translate.document import SourceDocument
+from translate.engine import DecodeOptions, Engine
+from translate.enforce import Enforcer
+from translate.job import run_locale
+package_dir = packages.install_file(__import__("pathlib").Path({package!r})).path
+engine = Engine(package_dir, intra_threads={threads})
+engine.load()
+glossary = load_glossary({glossary!r})
+paragraphs = [p for p in workloads.article_text(None).split("\\n") if p.strip()]
+text = "\\n\\n".join(paragraphs[i % len(paragraphs)] for i in range({n}))
+document = SourceDocument.from_text("long.txt", text)
+with_glossary = {with_glossary}
+run_locale(document, "qtc", engine, "en->qtc", options=DecodeOptions(max_decoding_length=96),
+           glossary=glossary if with_glossary else None,
+           enforcer=Enforcer(glossary, "qtc") if with_glossary else None, catalog_dir=None, domain="long")
+print(json.dumps({{"peak_mib": run.peak_rss_mib()}}))
+"""
+
+
+def memory(repo: Path, sizes: list[int], threads: int) -> dict[str, Any]:
+    package, glossary_file = (str(HERE.parent / p) for p in MODELS["qtc"])
+    rows = []
+    for n in sizes:
+        row: dict[str, Any] = {"paragraphs": n}
+        for with_glossary in (True, False):
+            code = PROBE.format(here=str(HERE), repo=str(repo), package=package, glossary=glossary_file,
+                                threads=threads, n=n, with_glossary=with_glossary)
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                                  env={**os.environ, "OMP_NUM_THREADS": str(threads)})
+            if done.returncode != 0:
+                raise SystemExit(done.stderr[-2000:])
+            peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mib"]
+            row["glossary_mib" if with_glossary else "no_glossary_mib"] = round(peak, 1)
+            row["glossary_s" if with_glossary else "no_glossary_s"] = round(time.perf_counter() - start, 1)
+        rows.append(row)
+        print(f"memory {n:>6} paragraphs: glossary {row['glossary_mib']:.0f} MiB ({row['glossary_s']}s), "
+              f"no glossary {row['no_glossary_mib']:.0f} MiB", flush=True)
+    first, last = rows[0], rows[-1]
+    span = max(last["paragraphs"] - first["paragraphs"], 1)
+    return {"rows": rows,
+            "glossary_mib_per_paragraph": round((last["glossary_mib"] - first["glossary_mib"]) / span, 4),
+            "no_glossary_mib_per_paragraph": round((last["no_glossary_mib"] - first["no_glossary_mib"]) / span, 4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, default=HERE.parent, help="checkout whose code is measured")
+    parser.add_argument("--models", default="qtc,qtr")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--memory", default="", help="paragraph counts for the memory probe, e.g. 200,400,800")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    results: dict[str, Any] = {"repo": str(args.repo), "load_before": os.getloadavg()}
+    if args.models:
+        results["decode"] = decode_cost(args.repo.resolve(), args.models.split(","), args.runs, args.threads)
+    if args.memory:
+        results["memory"] = memory(args.repo.resolve(), [int(x) for x in args.memory.split(",")], args.threads)
+        print(f"growth per paragraph: glossary {results['memory']['glossary_mib_per_paragraph']} MiB, "
+              f"no glossary {results['memory']['no_glossary_mib_per_paragraph']} MiB")
+    results["load_after"] = os.getloadavg()
+    print(f"load average before {results['load_before']}, after {results['load_after']}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The enforcement ladder's parts: compact alignments, inflected forms, the damage guard."""

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ARTICLE, REPO
 
+from conftest import ARTICLE, REPO
 from glossary import load_glossary
 from translate.cli import main
 from translate.enforce import LADDER, STEP_FORCE, Enforcer

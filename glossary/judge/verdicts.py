@@ -237,7 +237,7 @@ class Judge:
                             if r.status.acceptable]
             else:
                 expected = [r.text for r in glossary.acceptable(target_id, self.locale)]
-            hit = self._pair(occurrence, concept, hits, wanted, used, shared)
+            hit = self._pair(occurrence, concept, hits, wanted, used, shared)  # type: ignore[assignment]  # None is handled below
             if hit is None and target_id != concept.id:
                 hit = self._pair(occurrence, concept, hits, [concept.id], used, shared)
             if hit is None and self._quotation_only.get(target_id):
@@ -366,8 +366,8 @@ class Judge:
             # After the first mention the preferred name follows, unless the
             # source itself names both (then each keeps its own).
             preferred = self.glossary.preferred(target_id, self.locale)
-            own = hit.rendering if both_names else (preferred or hit.rendering)
-            state.choice.setdefault(key, _Choice(own, number))
+            own = hit.rendering if both_names else (preferred or hit.rendering)  # type: ignore[assignment]  # a Rendering, reusing the name
+            state.choice.setdefault(key, _Choice(own, number))  # type: ignore[arg-type]  # see above
             return OK, ""
         first = state.choice.setdefault(key, _Choice(hit.rendering, number))
         if first.rendering.text != hit.rendering.text and _rivals(first.rendering, hit.rendering, self._fold):
@@ -419,7 +419,7 @@ class Judge:
         if related is not None:
             source_text, span = related.text, (related.start, related.end)
         else:
-            source_text, span = _source_at(source, target, hit.start)
+            source_text, span = _source_at(source, target, hit.start)  # type: ignore[assignment]  # None when no source text is found
         return Verdict(
             paragraph=number, concept=concept.id, kind=kind, source=source_text, found=hit.text,
             expected=expected, note=hit.rendering.note or concept.note, quoted=hit.quoted, hint=hint,

@@ -294,7 +294,7 @@ def _parse_yaml(data: bytes, name: str) -> Any:
             raise GlossaryInvalid([problem]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + 1 if mark is not None else None  # type: ignore[assignment]  # None: no position known
         what = error.problem or error.context or "invalid YAML"
         if "duplicate key" in str(what):
             hint = "each key may appear once in a mapping; remove or rename one"
@@ -303,7 +303,7 @@ def _parse_yaml(data: bytes, name: str) -> Any:
         raise GlossaryInvalid([Problem(name, line, f"YAML syntax error: {what}", hint)]) from None
     except ReaderError as error:
         # A control character YAML does not allow: name it and its line, on one line.
-        line = text[: error.position].count("\n") + 1 if isinstance(error.position, int) else None
+        line = text[: error.position].count("\n") + 1 if isinstance(error.position, int) else None  # type: ignore[assignment]  # None: no position known
         character = error.character
         what = f"U+{character:04X}" if isinstance(character, int) else repr(character)
         raise GlossaryInvalid(

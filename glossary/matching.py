@@ -49,7 +49,15 @@ from glossary.matching.morphology import (
 )
 
 # Hidden and look-alike characters: glossary/matching/normalize.py.
-from glossary.matching.normalize import for_matching, needs_normalizing, visible  # noqa: F401 (re-exported)
+from glossary.matching.normalize import (  # re-exported
+    for_matching as for_matching,
+)
+from glossary.matching.normalize import (
+    needs_normalizing as needs_normalizing,
+)
+from glossary.matching.normalize import (
+    visible as visible,
+)
 from glossary.model import Glossary, Policy, Rendering, Status
 from glossary.quotes import depths_at, quoted_spans
 

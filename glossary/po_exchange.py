@@ -139,7 +139,7 @@ class _PoText(str):
     be cut in two and every later line number would be off.
     """
 
-    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+    def splitlines(self, keepends: bool = False) -> list[str]:
         return self.split("\n")
 
 
@@ -204,7 +204,7 @@ def import_po(path: str | Path, glossary: Glossary, locale: str | None = None) -
     for entry in po:
         if entry.obsolete:
             continue
-        line = entry.linenum or None
+        line = entry.linenum or None  # type: ignore[assignment]  # None: no line number
         if not entry.msgctxt:
             problems.append(Problem(name, line, f"entry {entry.msgid!r} has no msgctxt (the concept id)", "keep the msgctxt of the exported entry"))
             continue

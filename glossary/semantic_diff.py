@@ -208,8 +208,8 @@ def touched_concepts(entries: list[DiffEntry], old: Glossary, new: Glossary) -> 
             continue
         add(entry.concept, entry.locale)
     if everything:
-        for concept in set(old.concepts) | set(new.concepts):
-            touched[concept] = None
+        for concept_id in set(old.concepts) | set(new.concepts):
+            touched[concept_id] = None
     # Follow use_instead links until nothing more is added.
     concepts = [*old.concepts.values(), *new.concepts.values()]
     changed = True

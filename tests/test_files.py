@@ -453,3 +453,20 @@ def test_lock_is_reentrant_in_one_thread(tmp_path: Path) -> None:
     with locked(target), locked(target):
         write_text(target, "ok")
     assert target.read_text() == "ok"
+
+
+def test_open_for_replace_streams_whole_or_not_at_all(tmp_path: Path) -> None:
+    from glossary.files import open_for_replace
+
+    target = tmp_path / "model.argosmodel"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    with pytest.raises(RuntimeError), open_for_replace(target) as out:
+        out.write(b"half of a down")
+        raise RuntimeError("connection lost")
+    assert target.read_bytes() == b"old" and leftovers(tmp_path) == []
+    with open_for_replace(target) as out:
+        out.write(b"new ")
+        out.write(b"bytes")
+    assert target.read_bytes() == b"new bytes"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and leftovers(tmp_path) == []

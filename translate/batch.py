@@ -3,9 +3,10 @@
 ``plan_batch`` decides everything that could make one run overwrite another
 before anything is decoded: which documents (termguard's own earlier
 outputs are skipped), where each translation goes (two documents that would
-write one file are refused), and which catalog domain each uses (two
-documents sharing one would obsolete each other's entries, so that is
-refused too).
+write one file are refused), and which catalog domain each uses: each
+document its own (``x/note.txt`` and ``y/note.txt`` become ``x_note`` and
+``y_note``), because two documents in one domain would obsolete each other's
+entries; an explicit ``--domain`` shared by several documents is refused.
 """
 
 from __future__ import annotations
@@ -206,7 +207,7 @@ def plan_batch(
                 claimed[key] = doc
             outputs[(doc, locale)] = out
 
-    domains = {doc: domain or default_domain(doc) for doc in documents}
+    domains = {doc: domain for doc in documents} if domain else _default_domains(documents)
     if catalogs:
         owner: dict[str, Path] = {}
         for doc, name in domains.items():
@@ -221,6 +222,26 @@ def plan_batch(
                 )
             owner[name] = doc
     return Plan(documents, skipped, outputs, domains)
+
+
+def _default_domains(documents: list[Path]) -> dict[Path, str]:
+    """Each document's own domain: its name, or, where names repeat (x/note.txt and
+    y/note.txt), its name qualified by as many parent folders as make it unique."""
+    domains = {doc: default_domain(doc) for doc in documents}
+    depth = 0
+    while True:
+        seen: dict[str, list[Path]] = {}
+        for doc, name in domains.items():
+            seen.setdefault(name, []).append(doc)
+        clashing = [docs for docs in seen.values() if len(docs) > 1]
+        if not clashing or depth > 32:
+            return domains
+        depth += 1
+        for docs in clashing:
+            for doc in docs:
+                parents = [p for p in Path(os.path.abspath(doc)).parent.parts if p != "/"][-depth:]
+                qualified = "_".join([*(default_domain(Path(p + ".x")) for p in parents), default_domain(doc)])
+                domains[doc] = qualified
 
 
 # --------------------------------------------------------------------------- running

@@ -341,8 +341,11 @@ def _output_template(output: str | None, many_docs: bool, many_locales: bool, as
         if reads_stdin:
             raise InputError("give -o FILE for the translation of standard input "
                              "(--json and several locales use standard output for other things)")
-        # --json takes standard output, so the translation goes next to the document.
-        return DEFAULT_TEMPLATE
+        if many_docs or many_locales:
+            return DEFAULT_TEMPLATE
+        # --json takes standard output, so the one translation goes to a file
+        # in the working folder, named like the document.
+        return "{name}.{locale}{suffix}"
     fields = check_template(output)
     if many_docs and "name" not in fields:
         raise click.BadParameter("with several documents, put {name} (and {locale}) in the "
@@ -377,7 +380,7 @@ def _output_template(output: str | None, many_docs: bool, many_locales: bool, as
                    "anywhere, reused text included) or the glossary has no renderings for a locale.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every glossary occurrence as JSON records on stdout (the translation "
-                   "then goes to -o, or next to the document).")
+                   "then goes to -o, or to <name>.<locale><suffix> in the working folder).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Documents translated in parallel (models are still loaded once per locale).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that fails.")

@@ -414,7 +414,7 @@ class Enforcer:
                      states: list[_State], pending: list[int], options: DecodeOptions) -> None:
         # One forced decode per candidate, grouped by the sentence's own bans.
         jobs: dict[frozenset[str], list[tuple[int, int, list[str]]]] = defaultdict(list)
-        placing: list[tuple[int, int, list[list[str]]]] = []  # dropped terms: where to put them
+        placing: list[tuple[int, int, int, list[list[str]]]] = []  # dropped terms: where to put them
         for i in pending:
             state = states[i]
             found = self._next_need(plans[i], state)
@@ -452,15 +452,15 @@ class Enforcer:
                                        suppress=self._ban_tokens(engine, bans))
             for (i, index, _), hyps in zip(items, results):
                 tried[i].append((index, hyps[0]))
-        for i, candidates in tried.items():
+        for i, attempts in tried.items():
             plan, state = plans[i], states[i]
-            index = candidates[0][0]
+            index = attempts[0][0]
             before = self.violations(plan, state.best.text)
             term = self._term_tokens(engine, sentences[i], plan.needs[index].occurrence)
             best: tuple[Any, Hypothesis, Alignment | None] | None = None
             reason = ""
-            for _, hyp in candidates:
-                hyp, alignment = _compact(hyp)
+            for _, attempt in attempts:
+                hyp, alignment = _compact(attempt)
                 violations = self.violations(plan, hyp.text)
                 if not violations < before:
                     reason = reason or "forcing did not give an acceptable rendering"

@@ -289,17 +289,17 @@ def download(package: AvailablePackage, dest_dir: Path, progress: Progress | Non
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"translate-{package.from_code}_{package.to_code}.argosmodel"
     errors: list[str] = []
+    from glossary.files import open_for_replace
+
     for link in package.links:
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=".download-", suffix=".part")
         try:
-            with os.fdopen(fd, "wb") as out:
+            # Streamed into a temporary file of the one file layer; the target appears whole or not at all.
+            with open_for_replace(target) as out:
                 network.fetch(link, out, max_bytes=MAX_DOWNLOAD_BYTES, deadline=DOWNLOAD_DEADLINE,
                               progress=progress, read_timeout=timeout)
-            os.replace(tmp, target)
             return target
         except (network.FetchError, OSError) as exc:
             errors.append(f"{_short(link)}: {exc}")
-            Path(tmp).unlink(missing_ok=True)
     raise IndexUnreachable(
         f"could not download {package.pair} ({'; '.join(errors)}); {INSTALL_HINT}"
     )

@@ -108,10 +108,10 @@ def _apply_one(tree: CommentedMap, change: Change) -> None:
         return
     if found is None:
         raise EditError(f"concept {change.concept!r} is not in the glossary file")
-    node = found[1]
+    node = found[1]  # type: ignore[assignment]  # ruamel node types
     blank = pop_blank(node)
     try:
-        _apply_to_concept(node, change, locale_order(tree))
+        _apply_to_concept(node, change, locale_order(tree))  # type: ignore[arg-type]  # ruamel node types
     finally:
         push_blank(node, blank)
 

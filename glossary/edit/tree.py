@@ -35,7 +35,7 @@ def find_concept(tree: Any, concept_id: str) -> tuple[int, CommentedMap] | None:
         raise EditError("the glossary file has no 'concepts' list")
     for index, node in enumerate(concepts):
         if isinstance(node, dict) and node.get("id") == concept_id:
-            return index, node
+            return index, node  # type: ignore[return-value]  # ruamel gives CommentedMap for mappings
     return None
 
 
@@ -196,7 +196,7 @@ def pop_blank(node: Any) -> int:
                     token.value = head + newline
                 else:
                     entry[slot] = None
-                return rest.count("\n")
+                return rest.count("\n")  # type: ignore[no-any-return]  # ruamel is untyped here
         end = getattr(container.ca, "end", None)
         if end:
             blanks = [t for t in end if isinstance(t, CommentToken) and not t.value.strip()]

@@ -7,6 +7,7 @@ from glossary.files.locks import lock_path, locked
 from glossary.files.reading import DEFAULT_LIMIT, read_bytes, read_text
 from glossary.files.writing import (
     Snapshot,
+    open_for_replace,
     recover,
     snapshot,
     write_bytes,
@@ -23,6 +24,7 @@ __all__ = [
     "Snapshot",
     "lock_path",
     "locked",
+    "open_for_replace",
     "read_bytes",
     "read_text",
     "recover",

@@ -24,9 +24,10 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from glossary.errors import ConcurrentEditError, FileLockTimeout, FileWriteError
 from glossary.files.locks import locked
@@ -253,6 +254,35 @@ def write_bytes(
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+@contextlib.contextmanager
+def open_for_replace(path: str | os.PathLike[str], *, parents: bool = False) -> Iterator[BinaryIO]:
+    """A binary file to stream into; on a clean exit it replaces `path` by the rules
+    of `write_bytes` (regular or missing files only), on an error `path` is untouched."""
+    shown = display_name(path)
+    recover(path)
+    target, kind, info = _resolve(path)
+    if kind == _STREAM:
+        raise FileWriteError(f"{shown}: a device or FIFO cannot be replaced by a download")
+    if parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise FileWriteError(f"{shown}: cannot write it ({error.strerror or error})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _encode(text: str, newline_like: Snapshot | str | None) -> bytes:

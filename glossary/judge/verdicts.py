@@ -401,8 +401,8 @@ class Judge:
             # After the first mention the preferred name follows, unless the
             # source itself names both (then each keeps its own).
             preferred = self.glossary.preferred(target_id, self.locale)
-            own = hit.rendering if both_names else (preferred or hit.rendering)
-            state.choice.setdefault(key, _Choice(own, number))
+            own = hit.rendering if both_names else (preferred or hit.rendering)  # type: ignore[assignment]  # a Rendering, reusing the name
+            state.choice.setdefault(key, _Choice(own, number))  # type: ignore[arg-type]  # see above
             return OK, ""
         first = state.choice.setdefault(key, _Choice(hit.rendering, number))
         if first.rendering.text != hit.rendering.text and _rivals(first.rendering, hit.rendering, self._fold):
@@ -457,7 +457,7 @@ class Judge:
         if related is not None:
             source_text, span = related.text, (related.start, related.end)
         else:
-            source_text, span = _source_at(source, target, hit.start)
+            source_text, span = _source_at(source, target, hit.start)  # type: ignore[assignment]  # None when no source text is found
         return Verdict(
             paragraph=number, concept=concept.id, kind=kind, source=source_text, found=hit.text,
             expected=expected, note=hit.rendering.note or concept.note, quoted=hit.quoted, hint=hint,

@@ -61,8 +61,8 @@ def fetch(url: str, out: BinaryIO, *, max_bytes: int, deadline: float,
             raise FetchError(f"no answer within {deadline:g} s")
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         kwargs = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
-        conn = connection_class(parts.hostname, parts.port, timeout=min(read_timeout, remaining),
-                                **kwargs)  # type: ignore[arg-type]
+        conn = connection_class(parts.hostname or "", parts.port, timeout=min(read_timeout, remaining),
+                                **kwargs)  # type: ignore[arg-type, call-overload]  # context only for https
         expired = threading.Event()
 
         def stop(conn: http.client.HTTPConnection = conn, expired: threading.Event = expired) -> None:

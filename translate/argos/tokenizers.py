@@ -64,7 +64,7 @@ class SentencePieceTokenizer:
         try:
             proto = self.sp.encode(text, return_type="proto")
         except TypeError:  # sentencepiece < 0.2.1
-            proto = self.sp.encode(text, out_type="immutable_proto")
+            proto = self.sp.encode(text, out_type="immutable_proto")  # type: ignore[arg-type]  # sentencepiece < 0.2.1 spelling, absent from the stubs
         spans = [(p.begin, p.end) for p in proto.pieces]
         # SentencePiece offsets count bytes of the normalised UTF-8 text.
         data = text.encode("utf-8")

@@ -21,9 +21,9 @@ MIN_WEIGHT = 0.3
 class Alignment:
     """Per target token the strongest source token; per source token its summed attention."""
 
-    argmax: array  # of int, one per target token
-    coverage: array  # of float, one per source token
-    weight: array = field(default_factory=lambda: array("f"))  # of float: the argmax's attention
+    argmax: array[int]  # one per target token
+    coverage: array[float]  # one per source token
+    weight: array[float] = field(default_factory=lambda: array("f"))  # the argmax's attention
 
     def aligned(self, t: int, first: int, last: int) -> bool:
         """Target token t looks clearly at a source token in [first, last].

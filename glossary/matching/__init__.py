@@ -32,14 +32,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from glossary.locales import language_of, normalize_locale
-
-# glossary/matching/ holds this module's sub-modules until the planned layout
-# moves this file into that package; a module with __path__ imports them.
-__path__ = [str(Path(__file__).with_name("matching"))]
-
 from glossary.matching.morphology import (
     MorphIndex,
     Morphology,

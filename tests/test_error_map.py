@@ -103,3 +103,19 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     assert errors.InputError.exit_code == 2 and errors.IndexUnreachable.exit_code == 1
     assert glossary.proposals.ReviewInputError.exit_code == 2
     assert translate.catalog.CatalogError.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["glossary", "check", "\x00", "--json"], ["glossary", "lint", "--glossary", "\x00"],
+     ["check", "a.txt", "\x00", "--locale", "de"], ["translate", "a.txt", "--to", "qtc", "--no-glossary", "-o", "x\x00y"]],
+    ids=["glossary-check", "lint", "check", "translate-output"],
+)
+def test_a_nul_in_a_file_name_is_one_line_and_exit_2(runner: CliRunner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    # Found by the fuzz test: the OS raises ValueError (not OSError) for such a name.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Karabakh.\n", encoding="utf-8")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == ["Error: a file name cannot hold a NUL character"]

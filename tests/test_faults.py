@@ -197,19 +197,21 @@ def test_sigkill_at_random_points_leaves_every_catalog_old_or_new(tmp_path: Path
 def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(tmp_path: Path, packages: Path) -> None:
     env = child_env(tmp_path, packages)
     doc = tmp_path / "long.txt"
-    doc.write_text("\n".join(sentences()) + "\n", encoding="utf-8")  # 300 paragraphs: seconds of decoding
+    pool = sentences()
+    # 1,800 distinct paragraphs (repeated ones are decoded once): far more decoding than the wait below.
+    paragraphs = [f"{pool[i]} {pool[(i + k) % len(pool)]}" for k in range(1, 7) for i in range(len(pool))]
+    doc.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
     catalogs = tmp_path / "locales"
-    from glossary.files import locks
-
-    # The lock file lives in the child's cache folder, named by the catalog's path.
-    lock = Path(env["XDG_CACHE_HOME"]) / "termguard" / "locks" / locks.lock_path(catalog_path(catalogs, "qtc", "long")).name
     child = spawn(["translate", str(doc), "--to", "qtc", "--glossary", str(QTC_GLOSSARY),
                    "--catalog-dir", str(catalogs), "-o", str(tmp_path / "out" / "long.qtc.txt")], env, tmp_path)
-    # The lock file appears when the catalog session opens, right before decoding.
-    deadline = time.monotonic() + 60
-    while not lock.exists() and child.poll() is None and time.monotonic() < deadline:
+    # The glossary cache is written once the glossary is loaded, after the imports and
+    # right before the model work: an interrupt from then on is the command's to handle.
+    cache = Path(env["XDG_CACHE_HOME"]) / "termguard"
+    deadline = time.monotonic() + 120
+    while child.poll() is None and time.monotonic() < deadline and not any(
+            p.is_file() for p in cache.rglob("*") if "locks" not in p.parts):
         time.sleep(0.01)
-    time.sleep(0.3)
+    time.sleep(0.5)
     assert child.poll() is None, "the run ended before it could be interrupted"
     child.send_signal(signal.SIGINT)
     _out, err = child.communicate(timeout=60)

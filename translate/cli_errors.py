@@ -42,6 +42,13 @@ def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+    except ValueError as exc:
+        # A NUL in a path argument: the OS calls (click's own path checks among them)
+        # raise ValueError, not OSError. Any other ValueError is a bug and stays loud.
+        if "null byte" not in str(exc):
+            raise
+        click.echo("Error: a file name cannot hold a NUL character", err=True)
+        raise click.exceptions.Exit(2) from None
     except OSError as exc:
         # A file problem the library did not foresee is still one line, not a traceback.
         from glossary.files.reading import display_name

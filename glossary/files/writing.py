@@ -131,6 +131,8 @@ _REGULAR, _MISSING, _STREAM = "regular", "missing", "stream"
 def _resolve(path: str | os.PathLike[str]) -> tuple[Path, str, os.stat_result | None]:
     """The file really written (symlinks followed), its kind, and its stat."""
     shown = display_name(path)
+    if "\x00" in os.fsdecode(path):  # the OS would raise ValueError, not OSError
+        raise FileWriteError(f"{shown}: a file name cannot hold a NUL character")
     target = Path(path)
     if target.is_symlink():
         target = Path(os.path.realpath(target))

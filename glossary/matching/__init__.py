@@ -310,13 +310,7 @@ class _Index:
         if len(matches) < 2:
             return matches
         matches.sort(key=lambda m: (m.start - m.end, m.start))
-        taken = bytearray(len(tokens))
-        chosen: list[_Match] = []
-        for match in matches:
-            if any(taken[match.first : match.last + 1]):
-                continue
-            taken[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
-            chosen.append(match)
+        chosen, _ = _non_overlapping(matches, len(tokens))
         chosen.sort(key=lambda m: m.start)
         return chosen
 
@@ -333,13 +327,7 @@ class _Index:
         for first, last, payloads in self.morph.find(tokens.keys, gap, capitalised):
             matches.append(_Match(first, last, tokens.start(first), tokens.end(last), tuple(payloads), True))
         matches.sort(key=lambda m: (m.start - m.end, m.morph, m.start))
-        taken = bytearray(len(tokens))
-        chosen: list[_Match] = []
-        for match in matches:
-            if any(taken[match.first : match.last + 1]):
-                continue
-            taken[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
-            chosen.append(match)
+        chosen, taken = _non_overlapping(matches, len(tokens))
         kept = [
             m
             for m in chosen
@@ -350,6 +338,18 @@ class _Index:
         ]
         kept.sort(key=lambda m: m.start)
         return kept
+
+
+def _non_overlapping(matches: list[_Match], count: int) -> tuple[list[_Match], bytearray]:
+    """The matches, in their order of preference, that overlap no earlier one; and the tokens taken."""
+    taken = bytearray(count)
+    chosen: list[_Match] = []
+    for match in matches:
+        if any(taken[match.first : match.last + 1]):
+            continue
+        taken[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
+        chosen.append(match)
+    return chosen, taken
 
 
 def _extend_suffix(text: str, end: int, possessive_only: bool) -> int:

@@ -103,7 +103,7 @@ def test_a_missing_variable_fails_instead_of_printing_nothing() -> None:
 
 def _template_names() -> list[str]:
     folder = files("translate.review_page") / "templates"
-    return sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+    return sorted(entry.name for entry in folder.iterdir() if entry.is_file() and not entry.name.endswith(".py"))
 
 
 def test_templates_are_package_data_a_wheel_carries() -> None:
@@ -114,10 +114,10 @@ def test_templates_are_package_data_a_wheel_carries() -> None:
         assert (files("translate.review_page") / "templates" / name).read_text(encoding="utf-8").strip()
     # Every file of the folder matches a package-data pattern, so none is left out of a wheel.
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["translate.review_page"]
+    patterns = config["tool"]["setuptools"]["package-data"]["translate.review_page.templates"]
     assert "jinja2" in " ".join(config["project"]["dependencies"]).lower()
     for name in names:
-        assert any(fnmatch(f"templates/{name}", pattern) for pattern in patterns), name
+        assert any(fnmatch(name, pattern) for pattern in patterns), name
 
 
 def test_no_html_is_built_in_python_strings() -> None:

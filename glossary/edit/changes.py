@@ -24,6 +24,7 @@ from glossary.edit.records import (
     value_of,
 )
 from glossary.errors import GlossaryInvalid, Problem
+from glossary.review.semantic_diff import CONCEPT_ADDED, CONCEPT_REMOVED, FIELD_CHANGED, diff_glossaries
 from glossary.termbase.model import Glossary
 
 
@@ -35,42 +36,35 @@ class ExchangeInvalid(GlossaryInvalid, ExchangeError):
     """An exchange file (TBX, CSV, PO) is bad input; `problems` lists every problem."""
 
 
-# Not derived from semantic_diff.diff_glossaries: these are edit instructions (whole rendering lists, order-sensitive, `old` as apply's precondition), not per-rendering review entries.
-def diff_glossaries(old: Glossary, new: Glossary) -> list[Change]:
-    """Every change that turns `old` into `new`, in file order.
+def edits_between(old: Glossary, new: Glossary) -> list[Change]:
+    """Every edit that turns `old` into `new`: the one glossary diff, as edit records.
 
-    Concept order is not compared: a TBX tool that sorts entries should not
-    produce a wall of moves.
+    `glossary.review.semantic_diff.diff_glossaries` finds the differences; each
+    becomes the record that rewrites its field, with `old` read from the file's
+    current values (apply's precondition). Differences of one locale's
+    renderings become one record replacing that list, since the file holds them
+    as one list; the glossary's locales likewise.
     """
     changes: list[Change] = []
-    for name in TOP_FIELDS:
-        before, after = value_of(old, None, None, name), value_of(new, None, None, name)
-        if before != after:
-            changes.append(Change(None, None, name, before, after))
-    for concept_id in old.concepts:
-        if concept_id not in new.concepts:
-            changes.append(Change(concept_id, None, "concept", value_of(old, concept_id, None, "concept"), None))
-    for concept_id, concept in new.concepts.items():
-        if concept_id not in old.concepts:
-            changes.append(Change(concept_id, None, "concept", None, value_of(new, concept_id, None, "concept")))
+    seen: set[tuple[str | None, str | None, str]] = set()
+    for entry in diff_glossaries(old, new):
+        if entry.concept is None:
+            key: tuple[str | None, str | None, str] = (None, None, "source" if entry.field == "source" else "locales")
+        elif entry.kind in (CONCEPT_ADDED, CONCEPT_REMOVED):
+            key = (entry.concept, None, "concept")
+        elif entry.field in SCALAR_FIELDS and entry.kind == FIELD_CHANGED:
+            key = (entry.concept, None, entry.field)
+        elif entry.field == "first_mention":
+            key = (entry.concept, entry.locale, "first_mention")
+        else:  # anything about one locale's renderings
+            key = (entry.concept, entry.locale, "renderings")
+        if key in seen:
             continue
-        before_concept = old.concepts[concept_id]
-        for name in SCALAR_FIELDS:
-            before, after = value_of(old, concept_id, None, name), value_of(new, concept_id, None, name)
-            if before != after:
-                changes.append(Change(concept_id, None, name, before, after))
-        locales = list(dict.fromkeys([*before_concept.first_mention, *concept.first_mention]))
-        for locale in locales:
-            before, after = before_concept.first_mention.get(locale), concept.first_mention.get(locale)
-            if before != after:
-                changes.append(Change(concept_id, locale, "first_mention", before, after))
-        for locale in dict.fromkeys([*before_concept.terms, *concept.terms]):
-            before, after = (
-                value_of(old, concept_id, locale, "renderings"),
-                value_of(new, concept_id, locale, "renderings"),
-            )
-            if before != after:
-                changes.append(Change(concept_id, locale, "renderings", before, after))
+        seen.add(key)
+        concept, locale, name = key
+        before, after = value_of(old, concept, locale, name), value_of(new, concept, locale, name)
+        if before != after:
+            changes.append(Change(concept, locale, name, before, after))
     return changes
 
 
@@ -122,7 +116,7 @@ __all__ = [
     "ExchangeError",
     "ExchangeInvalid",
     "apply_changes",
-    "diff_glossaries",
+    "edits_between",
     "problems_text",
     "value_of",
 ]

@@ -24,6 +24,7 @@ from glossary.termbase.model import Concept, Glossary, Rendering
 __all__ = [
     "CHECKED_KINDS",
     "DiffEntry",
+    "ORDER_CHANGED",
     "RevisionError",
     "diff_glossaries",
     "glossary_at_revision",
@@ -41,6 +42,9 @@ RENDERING_ADDED = "rendering-added"
 RENDERING_REMOVED = "rendering-removed"
 STATUS_CHANGED = "status-changed"
 RENDERING_CHANGED = "rendering-changed"  # forms, stem, stem_max, note, or the text's spelling
+# The same members in another order (locales of the glossary, or one locale's renderings):
+# shown, and an edit, but no verdict changes with it.
+ORDER_CHANGED = "order-changed"
 
 # Concept fields whose change alters what the checks report; the others
 # (definition, note, subject, first_mention) are shown but change no verdict.
@@ -95,6 +99,8 @@ class DiffEntry:
             return f"- {where}: {self.text!r} (was {self.old})"
         if self.kind == STATUS_CHANGED:
             return f"~ {where}: {self.text!r} {self.old} -> {self.new}"
+        if self.kind == ORDER_CHANGED:
+            return f"~ {where}: {self.field} reordered: {', '.join(self.old)} -> {', '.join(self.new)}"
         if self.kind == RENDERING_CHANGED:
             return f"~ {where}: {self.text!r} {self.field}: {self.old!r} -> {self.new!r}"
         return f"~ {where}: {self.field}: {self.old!r} -> {self.new!r}"
@@ -148,6 +154,7 @@ def _diff_concept(old: Concept, new: Concept) -> list[DiffEntry]:
             entries.append(DiffEntry(FIELD_CHANGED, new.id, locale, None, "first_mention", before, after))
     locales = list(old.terms) + [loc for loc in new.terms if loc not in old.terms]
     for locale in locales:
+        found = len(entries)
         before = _by_text(old.terms.get(locale, ()))
         after = _by_text(new.terms.get(locale, ()))
         for key, rendering in before.items():
@@ -158,12 +165,27 @@ def _diff_concept(old: Concept, new: Concept) -> list[DiffEntry]:
         for key, rendering in after.items():
             if key not in before:
                 entries.append(DiffEntry(RENDERING_ADDED, new.id, locale, rendering.text, "status", None, rendering.status.value))
+        if len(entries) == found and _unplaced(old.terms.get(locale, ())) != _unplaced(new.terms.get(locale, ())):
+            # Nothing differs rendering by rendering, yet the lists do: their order (or a repeated text).
+            entries.append(DiffEntry(ORDER_CHANGED, new.id, locale, None, "renderings",
+                                     tuple(r.text for r in old.terms.get(locale, ())),
+                                     tuple(r.text for r in new.terms.get(locale, ()))))
     return entries
 
 
-# Not derived from changes.diff_glossaries: a review report per rendering (matched by text, order ignored, classed by check impact), not edits to apply.
+def _unplaced(renderings: tuple[Rendering, ...]) -> list[Rendering]:
+    # Where a rendering stands in the file is not part of what it says.
+    return [replace(rendering, line=None) for rendering in renderings]
+
+
 def diff_glossaries(old: Glossary, new: Glossary) -> list[DiffEntry]:
-    """Every difference from `old` to `new`, in the new file's concept order."""
+    """Every difference from `old` to `new`, in the new file's concept order.
+
+    The one comparison of two glossaries: `glossary diff` and the catalog impact
+    read these entries, and `glossary.edit.changes.edits_between` turns them into
+    the edit records an import applies. Concept order is not compared (a TBX tool
+    that sorts entries should not produce a wall of moves).
+    """
     entries: list[DiffEntry] = []
     if old.source != new.source:
         entries.append(DiffEntry(SOURCE_CHANGED, None, None, None, "source", old.source, new.source))
@@ -173,6 +195,8 @@ def diff_glossaries(old: Glossary, new: Glossary) -> list[DiffEntry]:
     for locale in new.locales:
         if locale not in old.locales:
             entries.append(DiffEntry(LOCALE_ADDED, None, locale))
+    if len(entries) == (old.source != new.source) and old.locales != new.locales:
+        entries.append(DiffEntry(ORDER_CHANGED, None, None, None, "locales", old.locales, new.locales))
     for concept_id, concept in old.concepts.items():
         if concept_id not in new.concepts:
             entries.append(DiffEntry(CONCEPT_REMOVED, concept_id, old=concept.policy.value))

@@ -183,7 +183,7 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
 
 
 def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Path | None) -> tuple[Any, Any, list[Any]]:
-    from glossary.edit.changes import diff_glossaries
+    from glossary.edit.changes import edits_between
     from glossary.exchange.tbx import import_tbx
     from glossary.termbase.model import Glossary
 
@@ -199,7 +199,7 @@ def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Pa
             current = Glossary(source=imported.source, locales=imported.locales, concepts={})
     else:
         current = _load(glossary_path)
-    return imported, history, diff_glossaries(current, imported)
+    return imported, history, edits_between(current, imported)
 
 
 @click.command("import", cls=Command)

@@ -21,7 +21,7 @@ from glossary.edit.changes import (
     ExchangeError,
     ExchangeInvalid,
     apply_changes,
-    diff_glossaries,
+    edits_between,
     value_of,
 )
 from glossary.edit.yaml_write import dump_glossary, load_glossary_text
@@ -473,7 +473,7 @@ def test_tbx_edit_applied_to_yaml_gives_the_imported_glossary(glossary: Glossary
     text = text.replace('<descrip type="subjectField">event</descrip>', "")
     text = text.replace("<term>Bergkarabach</term>", "<term>Berg-Karabach</term>")
     imported, _ = import_tbx(text.encode("utf-8"), "edited.tbx")
-    changes = diff_glossaries(glossary, imported)
+    changes = edits_between(glossary, imported)
     assert [(c.concept, c.locale, c.field) for c in changes] == [
         ("karabakh", "de", "renderings"), ("armenia", None, "note"), ("2020-war", None, "subject")]
     apply_changes(yaml_copy, changes)

@@ -1,1 +1,1 @@
-"""The HTML review page of one catalog: its data, its templates and their rendering."""
+"""The HTML review page of a translated document: its data, its templates and their rendering."""

@@ -1,13 +1,13 @@
 """What the review page shows, as plain data: occurrences, highlights, paragraphs, the whole report.
 
-translate.report builds it from a catalog; translate.review_page.render turns it into HTML.
+translate.review_page.page builds it from a catalog; translate.review_page.render turns it into HTML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from translate.catalog import UNRESOLVED_FLAG
+from translate.catalogs.store import UNRESOLVED_FLAG
 
 # The enforcement outcomes (docs/enforcement.md), in the order the page lists them.
 SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED, WAIVED = (

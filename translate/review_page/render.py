@@ -17,9 +17,9 @@ from functools import cache
 import jinja2
 from markupsafe import Markup, escape
 
-from glossary.locales import display_name
 from glossary.matching import visible
-from translate.catalog import UNRESOLVED_FLAG
+from glossary.termbase.locales import display_name
+from translate.catalogs.store import UNRESOLVED_FLAG
 from translate.review_page.model import (
     OUTCOME_MEANINGS,
     OUTCOMES,

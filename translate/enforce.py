@@ -286,6 +286,7 @@ class Enforcer:
         # Step 1 proper, only where needed: a decode with the sentence's bans,
         # one call per set of bans (a ban never reaches another sentence).
         self._ban_pass(engine, sentences, plans, states, first_options)
+        self._complete(engine, sentences, plans, states, options)
         for plan, state in zip(plans, states):
             state.first_pass = self._satisfied(plan, state.best.text) if plan.enforced else set()
 
@@ -296,6 +297,7 @@ class Enforcer:
             if not pending:
                 break
             self._force_round(engine, sentences, plans, states, pending, options)
+            self._complete(engine, sentences, plans, states, options, pending)
 
         # Steps 4-5 and the record of every occurrence.
         texts: list[str] = []
@@ -354,6 +356,46 @@ class Enforcer:
                     # The bans did not give a good hypothesis: force (or substitute)
                     # from the unbanned best, whose wrong rendering shows where and how.
                     states[i].best, states[i].alignment = before, before_alignment
+
+    def _complete(self, engine: Engine, sentences: Sequence[str], plans: list[_Plan], states: list[_State],
+                  options: DecodeOptions, among: Sequence[int] | None = None) -> None:
+        """Continue a best hypothesis the model cut short (the source's end left without attention).
+
+        A model that stops early drops the end of a long sentence, and with it
+        the terms there: nothing can be chosen, forced or substituted in words
+        that were never written. The hypothesis is decoded again as a prefix
+        that may not end at once; the model then translates the rest of the
+        source. The continuation is kept only where it reaches the source's end.
+        One call per prefix length and set of bans (the minimum length is one
+        number per call), one sentence per CTranslate2 batch, as in the first pass.
+        """
+        groups: dict[tuple[int, frozenset[str]], list[int]] = defaultdict(list)
+        if not self.ladder:
+            return  # the plain decode, as the model gives it
+        for i in among if among is not None else range(len(states)):
+            state = states[i]
+            if plans[i].enforced and state.alignment is not None and state.alignment.cut_short() \
+                    and state.best.tokens:
+                groups[(len(state.best.tokens), plans[i].bans)].append(i)
+        for (length, bans), indices in sorted(groups.items(), key=lambda kv: kv[1][0]):
+            continued = replace(options, num_hypotheses=1, beam_size=min(options.beam_size, FORCE_BEAM),
+                                return_attention=True, min_decoding_length=length + 1,
+                                max_batch_size=SENTENCES_PER_BATCH)
+            results = engine.translate([sentences[i] for i in indices], continued,
+                                       prefixes=[list(states[i].best.tokens) for i in indices],
+                                       suppress=self._ban_tokens(engine, bans))
+            for i, hyps in zip(indices, results):
+                hyp, alignment = _compact(hyps[0])
+                if alignment is None or alignment.cut_short():
+                    continue
+                state = states[i]
+                state.best, state.alignment = hyp, alignment
+                if among is not None:
+                    continue  # within forcing: the record tells forced from first-pass needs
+                if self.violations(plans[i], hyp.text)[0] > 0:
+                    state.step = STEP_FORCE
+                elif state.step == STEP_FORCE:
+                    state.step = STEP_DECODE  # the model's own decode, only longer
 
     def _writes_banned(self, plan: _Plan, text: str) -> bool:
         return any(not h.quoted and (h.status is Status.FORBIDDEN or h.concept_id in plan.forbidden)

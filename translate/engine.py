@@ -38,6 +38,7 @@ class DecodeOptions:
     beam_size: int = 4
     num_hypotheses: int = 1
     max_decoding_length: int = 256
+    min_decoding_length: int = 0  # tokens before the end may come, the forced prefix included
     length_penalty: float = 0.2
     replace_unknowns: bool = True  # an <unk> becomes the source token it attends to most
     return_attention: bool = False
@@ -270,6 +271,7 @@ class Engine:
             "beam_size": max(options.beam_size, options.num_hypotheses),
             "num_hypotheses": options.num_hypotheses,
             "max_decoding_length": max_length,
+            "min_decoding_length": options.min_decoding_length + len(package_prefix) if options.min_decoding_length else 0,
             "length_penalty": options.length_penalty,
             "replace_unknowns": options.replace_unknowns,
             "return_scores": True,

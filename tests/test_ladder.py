@@ -331,3 +331,36 @@ def test_qtr_same_sentence_same_result(qtr_engine: Engine) -> None:
         alone = enforcer.translate(qtr_engine, [sentence])
         assert alone.texts[0] == together.texts[i], sentence
         assert [o.to_dict() for o in alone.occurrences[0]] == [o.to_dict() for o in together.occurrences[i]]
+
+
+def test_qtr_a_sentence_the_model_cuts_short_is_continued_and_its_late_terms_enforced(
+        qtr_engine: Engine) -> None:
+    """The model stops early on long sentences and drops their end with its terms; the
+    ladder continues the hypothesis (the source's end gets attention) and resolves them."""
+    from translate.ladder.alignment import Alignment
+
+    glossary = load_glossary(QTR_GLOSSARY)
+    enforcer = Enforcer(glossary, "qtr")
+    sentences = _article_sentences()
+    options = DecodeOptions(return_attention=True)
+    cut = []
+    for sentence, [hyp] in zip(sentences, qtr_engine.translate(sentences, options)):
+        alignment = Alignment.from_attention(hyp.attention, hyp.tokens, len(hyp.source_tokens))
+        if alignment is not None and alignment.cut_short():
+            cut.append((sentence, hyp.text))
+    assert cut, "the model finishes every article sentence: nothing to continue"
+    checked = 0
+    for sentence, plain in cut:
+        batch = enforcer.translate(qtr_engine, [sentence])
+        text, records = batch.texts[0], batch.occurrences[0]
+        enforceable = [o for o in records if o.policy in ("enforce", "keep")
+                       and o.outcome not in ("quoted", "review")]
+        if not enforceable:
+            continue  # nothing to enforce: the ladder leaves the model's text alone
+        assert len(text.split()) > len(plain.split()), (sentence, plain, text)
+        # The sentence's last term (in the part the model left out) is resolved.
+        last = max(enforceable, key=lambda o: sentence.rfind(o.source))
+        assert last.outcome in ("settled", "forced", "substituted"), (sentence, text, last)
+        assert text.rstrip("\"'”’»").endswith((".", "!", "?")), text
+        checked += 1
+    assert checked, cut

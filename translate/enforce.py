@@ -39,7 +39,7 @@ STEP_DECODE, STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE, STEP_GIVE_UP, S
     "decode", "ban", "choose", "force", "substitute", "give-up", "none")
 
 LADDER = frozenset({STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE})
-MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
+MAX_FORCE_ROUNDS = 6  # one per unmet occurrence, at most (a continued long sentence may have five)
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation

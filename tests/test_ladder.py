@@ -362,5 +362,7 @@ def test_qtr_a_sentence_the_model_cuts_short_is_continued_and_its_late_terms_enf
         last = max(enforceable, key=lambda o: sentence.rfind(o.source))
         assert last.outcome in ("settled", "forced", "substituted"), (sentence, text, last)
         assert text.rstrip("\"'”’»").endswith((".", "!", "?")), text
+        # A term the model left out goes before the full stop, not after it.
+        assert not re.search(r"[.!?] ", text), text
         checked += 1
     assert checked, cut

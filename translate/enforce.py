@@ -545,7 +545,13 @@ class Enforcer:
         out = []
         for i, index, start, candidates in placing:
             tokens = list(states[i].best.tokens)
-            starts = [t for t, tok in enumerate(tokens) if tok.startswith("\u2581")] + [len(tokens)]
+            # The end of the sentence is before its closing punctuation: a term placed
+            # after the full stop would start a sentence of its own.
+            end = len(tokens)
+            while end > 0 and not tokens[end - 1].startswith("\u2581") and \
+                    not any(c.isalnum() for c in tokens[end - 1]):
+                end -= 1
+            starts = sorted({t for t, tok in enumerate(tokens) if tok.startswith("\u2581")} | {end})
             near = min(range(len(starts)), key=lambda k: abs(starts[k] - start))
             window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
             prefixes = [tokens[:b] + form for form in candidates for b in window]

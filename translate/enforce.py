@@ -311,8 +311,8 @@ class Enforcer:
             for k in self._satisfied(plan, text) - state.first_pass:
                 settled[k] = STEP_FORCE
             if STEP_SUBSTITUTE in self.ladder and plan.enforced and self.violations(plan, text)[0] > 0:
-                substituted = self._substitute(plan, text)
-                damage = guard.check(self._rest(plan, text), self._rest(plan, substituted))
+                substituted, changed = self._substitute(plan, text)
+                damage = guard.check(self._rest(plan, text, changed), self._rest(plan, substituted, changed))
                 if substituted != text and damage is not None:
                     state.refused.setdefault(-1, f"substituting would change the sentence: {damage}")
                 elif self.violations(plan, substituted)[0] < self.violations(plan, text)[0]:
@@ -329,6 +329,14 @@ class Enforcer:
             state.best, state.alignment = _compact(hyps[0])
             return
         chosen, rank = self._choose(plan, hyps)
+        if rank != 0 and step == STEP_CHOOSE and self._substitutes_cleanly(plan, hyps[0].text) and (
+                rank is None and not self._writes_banned(plan, hyps[0].text)
+                or rank and guard.check(self._rest(plan, hyps[0].text), self._rest(plan, chosen.text))):
+            # Swapping the wrong word in the best hypothesis keeps its every other word,
+            # where a lower-ranked one words the rest otherwise (a word the best one does
+            # not have, say) and a forced decode may move the term: keep the best, the
+            # substitute step fixes it. Forbidden words go to the bans first.
+            chosen, rank = hyps[0], 0
         state.best, state.alignment = _compact(chosen)
         if rank is None:
             state.step = STEP_FORCE  # provisional: needs forcing
@@ -336,6 +344,14 @@ class Enforcer:
             state.step = STEP_BAN
         else:
             state.step = STEP_CHOOSE if rank > 0 else STEP_DECODE
+
+    def _substitutes_cleanly(self, plan: _Plan, text: str) -> bool:
+        """Whether substitution alone leaves ``text`` without a hard violation, the rest unchanged."""
+        if STEP_SUBSTITUTE not in self.ladder:
+            return False
+        substituted, changed = self._substitute(plan, text)
+        return substituted != text and self.violations(plan, substituted)[0] == 0 and guard.check(
+            self._rest(plan, text, changed), self._rest(plan, substituted, changed)) is None
 
     def _ban_pass(self, engine: Engine, sentences: Sequence[str], plans: list[_Plan],
                   states: list[_State], options: DecodeOptions) -> None:
@@ -446,9 +462,9 @@ class Enforcer:
 
     # ------------------------------------------------------------- forcing
 
-    def _rest(self, plan: _Plan, text: str) -> list[str]:
-        """The words of a translation outside every rendering of the plan's concepts."""
-        concepts = {n.target for n in plan.needs} | {n.concept.id for n in plan.needs}
+    def _rest(self, plan: _Plan, text: str, also: frozenset[str] = frozenset()) -> list[str]:
+        """The words of a translation outside every rendering of the plan's concepts (and ``also``)."""
+        concepts = {n.target for n in plan.needs} | {n.concept.id for n in plan.needs} | also
         spans = [(h.start, h.end) for h in self._hits(text) if h.concept_id in concepts]
         return guard.words_outside(text, spans)
 
@@ -608,24 +624,38 @@ class Enforcer:
         while 0 < start < len(tokens) and not tokens[start].startswith("\u2581"):
             start -= 1
         return start
-    def _substitute(self, plan: _Plan, text: str) -> str:
-        """Replace known wrong renderings of needed concepts, keeping case."""
+    def _substitute(self, plan: _Plan, text: str) -> tuple[str, frozenset[str]]:
+        """Replace known wrong renderings of needed concepts, keeping case.
+
+        Also a quotation-only word the model wrote in our voice where no source
+        occurrence asked for its concept (its source term lies inside a longer
+        one, say): the judge flags it, and its ``use_instead`` concept says what
+        our voice writes. Returns the text and the concepts whose words changed.
+        """
         needed = {n.target for n in plan.enforced}
+        asked = {n.concept.id for n in plan.needs}
+        changed: set[str] = set()
         hits = sorted(self._hits(text), key=lambda h: h.start, reverse=True)
         for hit in hits:
             wrong = hit.status in (Status.FORBIDDEN, Status.DEPRECATED) or hit.concept_id in plan.forbidden
             target = hit.concept_id
             if hit.concept_id in plan.forbidden:
                 target = next((n.target for n in plan.enforced if n.concept.id == hit.concept_id), target)
+            concept = self.glossary.concept(hit.concept_id)
+            if not hit.quoted and hit.concept_id not in asked and concept.quotation is Quotation.ONLY \
+                    and concept.use_instead:
+                wrong, target = True, concept.use_instead
+                needed = needed | {target}
             if not wrong or hit.quoted or target not in needed:
                 continue
+            changed |= {hit.concept_id, target}
             preferred = self.glossary.preferred(target, self.locale)
             if preferred is None:
                 continue
             # The same inflected form as the wrong one (a case ending stays a case ending).
             form = forms.same_form(hit.text, hit.rendering, preferred) or preferred.text
             text = text[: hit.start] + _match_case(hit.text, form) + text[hit.end :]
-        return text
+        return text, frozenset(changed)
 
     def _record(self, plan: _Plan, text: str, settled: dict[int, str],
                 refused: dict[int, str] | None = None) -> list[Occurrence]:

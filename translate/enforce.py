@@ -310,7 +310,7 @@ class Enforcer:
             settled = {k: first_step for k in state.first_pass}
             for k in self._satisfied(plan, text) - state.first_pass:
                 settled[k] = STEP_FORCE
-            if STEP_SUBSTITUTE in self.ladder and plan.enforced and self.violations(plan, text)[0] > 0:
+            if STEP_SUBSTITUTE in self.ladder and self.violations(plan, text)[0] > 0:
                 substituted, changed = self._substitute(plan, text)
                 damage = guard.check(self._rest(plan, text, changed), self._rest(plan, substituted, changed))
                 if substituted != text and damage is not None:

@@ -271,12 +271,14 @@ class Engine:
             "beam_size": max(options.beam_size, options.num_hypotheses),
             "num_hypotheses": options.num_hypotheses,
             "max_decoding_length": max_length,
-            "min_decoding_length": options.min_decoding_length + len(package_prefix) if options.min_decoding_length else 0,
             "length_penalty": options.length_penalty,
             "replace_unknowns": options.replace_unknowns,
             "return_scores": True,
             "return_attention": options.return_attention,
         }
+        if options.min_decoding_length:
+            # CTranslate2 counts the package's own prefix too; left unset, its default (1) holds.
+            kwargs["min_decoding_length"] = options.min_decoding_length + len(package_prefix)
         if suppress:
             writable = [list(s) for s in suppress if s and self.in_vocabulary(s)]
             if writable:

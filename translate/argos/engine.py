@@ -38,6 +38,7 @@ class DecodeOptions:
     beam_size: int = 4
     num_hypotheses: int = 1
     max_decoding_length: int = 256
+    min_decoding_length: int = 0  # tokens before the end may come, the forced prefix included
     length_penalty: float = 0.2
     replace_unknowns: bool = True  # an <unk> becomes the source token it attends to most
     return_attention: bool = False
@@ -275,6 +276,9 @@ class Engine:
             "return_scores": True,
             "return_attention": options.return_attention,
         }
+        if options.min_decoding_length:
+            # CTranslate2 counts the package's own prefix too; left unset, its default (1) holds.
+            kwargs["min_decoding_length"] = options.min_decoding_length + len(package_prefix)
         if suppress:
             writable = [list(s) for s in suppress if s and self.in_vocabulary(s)]
             if writable:

@@ -86,3 +86,15 @@ class Alignment:
             if weight >= seen and other.coverage[k] < lost:
                 out.append(k)
         return out
+
+    def cut_short(self, tail: int = 3, lost: float = 0.1) -> bool:
+        """Whether the hypothesis ended before translating the source's last ``tail`` tokens.
+
+        A model that stops early leaves the end of the source (its final
+        punctuation included) without attention; a complete hypothesis attends
+        to the sentence's end. The mean over a few tokens, so that one weakly
+        attended token is not taken for a cut, nor one stray glance for an end.
+        """
+        if len(self.coverage) < tail:
+            return False
+        return sum(self.coverage[-tail:]) / tail < lost

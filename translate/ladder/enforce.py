@@ -39,7 +39,7 @@ STEP_DECODE, STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE, STEP_GIVE_UP, S
     "decode", "ban", "choose", "force", "substitute", "give-up", "none")
 
 LADDER = frozenset({STEP_BAN, STEP_CHOOSE, STEP_FORCE, STEP_SUBSTITUTE})
-MAX_FORCE_ROUNDS = 3  # one per unmet occurrence, at most
+MAX_FORCE_ROUNDS = 6  # one per unmet occurrence, at most (a continued long sentence may have five)
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
@@ -286,6 +286,7 @@ class Enforcer:
         # Step 1 proper, only where needed: a decode with the sentence's bans,
         # one call per set of bans (a ban never reaches another sentence).
         self._ban_pass(engine, sentences, plans, states, first_options)
+        self._complete(engine, sentences, plans, states, options)
         for plan, state in zip(plans, states):
             state.first_pass = self._satisfied(plan, state.best.text) if plan.enforced else set()
 
@@ -296,6 +297,7 @@ class Enforcer:
             if not pending:
                 break
             self._force_round(engine, sentences, plans, states, pending, options)
+            self._complete(engine, sentences, plans, states, options, pending)
 
         # Steps 4-5 and the record of every occurrence.
         texts: list[str] = []
@@ -308,9 +310,9 @@ class Enforcer:
             settled = {k: first_step for k in state.first_pass}
             for k in self._satisfied(plan, text) - state.first_pass:
                 settled[k] = STEP_FORCE
-            if STEP_SUBSTITUTE in self.ladder and plan.enforced and self.violations(plan, text)[0] > 0:
-                substituted = self._substitute(plan, text)
-                damage = guard.check(self._rest(plan, text), self._rest(plan, substituted))
+            if STEP_SUBSTITUTE in self.ladder and self.violations(plan, text)[0] > 0:
+                substituted, changed = self._substitute(plan, text)
+                damage = guard.check(self._rest(plan, text, changed), self._rest(plan, substituted, changed))
                 if substituted != text and damage is not None:
                     state.refused.setdefault(-1, f"substituting would change the sentence: {damage}")
                 elif self.violations(plan, substituted)[0] < self.violations(plan, text)[0]:
@@ -327,6 +329,14 @@ class Enforcer:
             state.best, state.alignment = _compact(hyps[0])
             return
         chosen, rank = self._choose(plan, hyps)
+        if rank != 0 and step == STEP_CHOOSE and self._substitutes_cleanly(plan, hyps[0].text) and (
+                rank is None and not self._writes_banned(plan, hyps[0].text)
+                or rank and guard.check(self._rest(plan, hyps[0].text), self._rest(plan, chosen.text))):
+            # Swapping the wrong word in the best hypothesis keeps its every other word,
+            # where a lower-ranked one words the rest otherwise (a word the best one does
+            # not have, say) and a forced decode may move the term: keep the best, the
+            # substitute step fixes it. Forbidden words go to the bans first.
+            chosen, rank = hyps[0], 0
         state.best, state.alignment = _compact(chosen)
         if rank is None:
             state.step = STEP_FORCE  # provisional: needs forcing
@@ -334,6 +344,14 @@ class Enforcer:
             state.step = STEP_BAN
         else:
             state.step = STEP_CHOOSE if rank > 0 else STEP_DECODE
+
+    def _substitutes_cleanly(self, plan: _Plan, text: str) -> bool:
+        """Whether substitution alone leaves ``text`` without a hard violation, the rest unchanged."""
+        if STEP_SUBSTITUTE not in self.ladder:
+            return False
+        substituted, changed = self._substitute(plan, text)
+        return substituted != text and self.violations(plan, substituted)[0] == 0 and guard.check(
+            self._rest(plan, text, changed), self._rest(plan, substituted, changed)) is None
 
     def _ban_pass(self, engine: Engine, sentences: Sequence[str], plans: list[_Plan],
                   states: list[_State], options: DecodeOptions) -> None:
@@ -354,6 +372,46 @@ class Enforcer:
                     # The bans did not give a good hypothesis: force (or substitute)
                     # from the unbanned best, whose wrong rendering shows where and how.
                     states[i].best, states[i].alignment = before, before_alignment
+
+    def _complete(self, engine: Engine, sentences: Sequence[str], plans: list[_Plan], states: list[_State],
+                  options: DecodeOptions, among: Sequence[int] | None = None) -> None:
+        """Continue a best hypothesis the model cut short (the source's end left without attention).
+
+        A model that stops early drops the end of a long sentence, and with it
+        the terms there: nothing can be chosen, forced or substituted in words
+        that were never written. The hypothesis is decoded again as a prefix
+        that may not end at once; the model then translates the rest of the
+        source. The continuation is kept only where it reaches the source's end.
+        One call per prefix length and set of bans (the minimum length is one
+        number per call), one sentence per CTranslate2 batch, as in the first pass.
+        """
+        groups: dict[tuple[int, frozenset[str]], list[int]] = defaultdict(list)
+        if not self.ladder:
+            return  # the plain decode, as the model gives it
+        for i in among if among is not None else range(len(states)):
+            state = states[i]
+            if plans[i].enforced and state.alignment is not None and state.alignment.cut_short() \
+                    and state.best.tokens:
+                groups[(len(state.best.tokens), plans[i].bans)].append(i)
+        for (length, bans), indices in sorted(groups.items(), key=lambda kv: kv[1][0]):
+            continued = replace(options, num_hypotheses=1, beam_size=min(options.beam_size, FORCE_BEAM),
+                                return_attention=True, min_decoding_length=length + 1,
+                                max_batch_size=SENTENCES_PER_BATCH)
+            results = engine.translate([sentences[i] for i in indices], continued,
+                                       prefixes=[list(states[i].best.tokens) for i in indices],
+                                       suppress=self._ban_tokens(engine, bans))
+            for i, hyps in zip(indices, results):
+                hyp, alignment = _compact(hyps[0])
+                if alignment is None or alignment.cut_short():
+                    continue
+                state = states[i]
+                state.best, state.alignment = hyp, alignment
+                if among is not None:
+                    continue  # within forcing: the record tells forced from first-pass needs
+                if self.violations(plans[i], hyp.text)[0] > 0:
+                    state.step = STEP_FORCE
+                elif state.step == STEP_FORCE:
+                    state.step = STEP_DECODE  # the model's own decode, only longer
 
     def _writes_banned(self, plan: _Plan, text: str) -> bool:
         return any(not h.quoted and (h.status is Status.FORBIDDEN or h.concept_id in plan.forbidden)
@@ -404,9 +462,9 @@ class Enforcer:
 
     # ------------------------------------------------------------- forcing
 
-    def _rest(self, plan: _Plan, text: str) -> list[str]:
-        """The words of a translation outside every rendering of the plan's concepts."""
-        concepts = {n.target for n in plan.needs} | {n.concept.id for n in plan.needs}
+    def _rest(self, plan: _Plan, text: str, also: frozenset[str] = frozenset()) -> list[str]:
+        """The words of a translation outside every rendering of the plan's concepts (and ``also``)."""
+        concepts = {n.target for n in plan.needs} | {n.concept.id for n in plan.needs} | also
         spans = [(h.start, h.end) for h in self._hits(text) if h.concept_id in concepts]
         return guard.words_outside(text, spans)
 
@@ -503,7 +561,13 @@ class Enforcer:
         out = []
         for i, index, start, candidates in placing:
             tokens = list(states[i].best.tokens)
-            starts = [t for t, tok in enumerate(tokens) if tok.startswith("\u2581")] + [len(tokens)]
+            # The end of the sentence is before its closing punctuation: a term placed
+            # after the full stop would start a sentence of its own.
+            end = len(tokens)
+            while end > 0 and not tokens[end - 1].startswith("\u2581") and \
+                    not any(c.isalnum() for c in tokens[end - 1]):
+                end -= 1
+            starts = sorted({t for t, tok in enumerate(tokens) if tok.startswith("\u2581")} | {end})
             near = min(range(len(starts)), key=lambda k: abs(starts[k] - start))
             window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
             prefixes = [tokens[:b] + form for form in candidates for b in window]
@@ -560,24 +624,38 @@ class Enforcer:
         while 0 < start < len(tokens) and not tokens[start].startswith("\u2581"):
             start -= 1
         return start
-    def _substitute(self, plan: _Plan, text: str) -> str:
-        """Replace known wrong renderings of needed concepts, keeping case."""
+    def _substitute(self, plan: _Plan, text: str) -> tuple[str, frozenset[str]]:
+        """Replace known wrong renderings of needed concepts, keeping case.
+
+        Also a quotation-only word the model wrote in our voice where no source
+        occurrence asked for its concept (its source term lies inside a longer
+        one, say): the judge flags it, and its ``use_instead`` concept says what
+        our voice writes. Returns the text and the concepts whose words changed.
+        """
         needed = {n.target for n in plan.enforced}
+        asked = {n.concept.id for n in plan.needs}
+        changed: set[str] = set()
         hits = sorted(self._hits(text), key=lambda h: h.start, reverse=True)
         for hit in hits:
             wrong = hit.status in (Status.FORBIDDEN, Status.DEPRECATED) or hit.concept_id in plan.forbidden
             target = hit.concept_id
             if hit.concept_id in plan.forbidden:
                 target = next((n.target for n in plan.enforced if n.concept.id == hit.concept_id), target)
+            concept = self.glossary.concept(hit.concept_id)
+            if not hit.quoted and hit.concept_id not in asked and concept.quotation is Quotation.ONLY \
+                    and concept.use_instead:
+                wrong, target = True, concept.use_instead
+                needed = needed | {target}
             if not wrong or hit.quoted or target not in needed:
                 continue
+            changed |= {hit.concept_id, target}
             preferred = self.glossary.preferred(target, self.locale)
             if preferred is None:
                 continue
             # The same inflected form as the wrong one (a case ending stays a case ending).
             form = forms.same_form(hit.text, hit.rendering, preferred) or preferred.text
             text = text[: hit.start] + _match_case(hit.text, form) + text[hit.end :]
-        return text
+        return text, frozenset(changed)
 
     def _record(self, plan: _Plan, text: str, settled: dict[int, str],
                 refused: dict[int, str] | None = None) -> list[Occurrence]:

@@ -19,6 +19,7 @@ from conftest import ARTICLE, REPO
 from glossary import load_glossary
 from translate.argos.engine import DecodeOptions, Engine
 from translate.cli import main
+from translate.ladder import forms
 from translate.ladder.enforce import LADDER, STEP_FORCE, Enforcer
 from translate.run.pipeline import translate_paragraphs
 
@@ -331,3 +332,91 @@ def test_qtr_same_sentence_same_result(qtr_engine: Engine) -> None:
         alone = enforcer.translate(qtr_engine, [sentence])
         assert alone.texts[0] == together.texts[i], sentence
         assert [o.to_dict() for o in alone.occurrences[0]] == [o.to_dict() for o in together.occurrences[i]]
+
+
+def test_qtr_a_sentence_the_model_cuts_short_is_continued_and_its_late_terms_enforced(
+        qtr_engine: Engine) -> None:
+    """The model stops early on long sentences and drops their end with its terms; the
+    ladder continues the hypothesis (the source's end gets attention) and resolves them."""
+    from translate.ladder.alignment import Alignment
+
+    glossary = load_glossary(QTR_GLOSSARY)
+    enforcer = Enforcer(glossary, "qtr")
+    sentences = _article_sentences()
+    options = DecodeOptions(return_attention=True)
+    cut = []
+    for sentence, [hyp] in zip(sentences, qtr_engine.translate(sentences, options)):
+        alignment = Alignment.from_attention(hyp.attention, hyp.tokens, len(hyp.source_tokens))
+        if alignment is not None and alignment.cut_short():
+            cut.append((sentence, hyp.text))
+    assert cut, "the model finishes every article sentence: nothing to continue"
+    checked = 0
+    for sentence, plain in cut:
+        batch = enforcer.translate(qtr_engine, [sentence])
+        text, records = batch.texts[0], batch.occurrences[0]
+        enforceable = [o for o in records if o.policy in ("enforce", "keep")
+                       and o.outcome not in ("quoted", "review")]
+        if not enforceable:
+            continue  # nothing to enforce: the ladder leaves the model's text alone
+        assert len(text.split()) > len(plain.split()), (sentence, plain, text)
+        # The sentence's last term (in the part the model left out) is resolved.
+        last = max(enforceable, key=lambda o: sentence.rfind(o.source))
+        assert last.outcome in ("settled", "forced", "substituted"), (sentence, text, last)
+        assert text.rstrip("\"'”’»").endswith((".", "!", "?")), text
+        # A term the model left out goes before the full stop, not after it.
+        assert not re.search(r"[.!?] ", text), text
+        checked += 1
+    assert checked, cut
+
+
+def test_qtr_quotation_only_word_inside_a_longer_term_is_substituted(qtr_engine: Engine) -> None:
+    """ "Artsakh" inside "Republic of Artsakh" (a review term) is not an occurrence of its
+    own, yet the model's literal word for it is our voice using a quotation-only name:
+    it becomes the use-instead concept's word, in the same case, and nothing else moves."""
+    glossary = load_glossary(QTR_GLOSSARY)
+    literal = glossary.renderings("artsakh", "qtr")[0]
+    right = glossary.preferred("karabakh", "qtr")
+    assert right is not None
+    sentences = [f"{subject} {verb} the Republic of Artsakh." for subject in ("Azerbaijan", "Russia", "NATO")
+                 for verb in ("returned", "occupied", "recaptured")]
+    plain = [h[0].text for h in qtr_engine.translate(sentences)]
+    batch = Enforcer(glossary, "qtr").translate(qtr_engine, sentences)
+    checked = 0
+    for before, after, records in zip(plain, batch.texts, batch.occurrences):
+        words = before.rstrip(".").split()
+        if not words[-1].casefold().startswith(literal.text.casefold()):
+            continue
+        assert not any(o.unresolved for o in records), (before, after, [o.to_dict() for o in records])
+        form = forms.same_form(words[-1], literal, right)
+        assert form is not None and after.rstrip(".").split() == words[:-1] + [form], (before, after)
+        checked += 1
+    assert checked >= 2, plain
+
+
+def test_qtr_a_clean_substitution_is_kept_over_a_reworded_hypothesis(qtr_engine: Engine) -> None:
+    """Where the model's best hypothesis has a deprecated synonym, the published sentence is
+    that hypothesis with the preferred word: every other word stays, the step is substitute."""
+    from glossary import TargetMatcher
+
+    glossary = load_glossary(QTR_GLOSSARY)
+    wrong = glossary.renderings("border", "qtr")[-1]
+    assert wrong.status.value == "deprecated"
+    sentences = [s for s, _ in _heldout(400) if "border" in s]
+    plain = Enforcer(glossary, "qtr", ladder=frozenset()).translate(qtr_engine, sentences).texts
+    batch = Enforcer(glossary, "qtr").translate(qtr_engine, sentences)
+    wrong_forms = {f.casefold() for f in wrong.surfaces}
+    matcher = TargetMatcher(glossary, "qtr")
+    substituted = 0
+    for before, after, records in zip(plain, batch.texts, batch.occurrences):
+        if not any(w.strip(".,?").casefold() in wrong_forms for w in before.split()):
+            continue
+        steps = {o.step for o in records if o.concept == "border"}
+        if "substitute" in steps and {o.step for o in records} <= {"decode", "substitute", "none"}:
+            substituted += 1
+            # Word for word the same sentence, but for glossary renderings swapped.
+            renderings = {w for h in matcher.find(before) for w in h.text.split()}
+            # (longer only where the model cut the sentence short and the ladder continued it)
+            assert len(after.split()) >= len(before.split()), (before, after)
+            for old, new in zip(before.split(), after.split()):
+                assert old == new or old.strip(".,?") in renderings, (before, after)
+    assert substituted >= 3, (plain, batch.texts)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import copy
 import hashlib
 import os
 import re
@@ -41,6 +40,7 @@ from rapidfuzz import fuzz
 
 from glossary import files
 from translate import __version__
+from translate.catalogs.po_text import PoSyntaxError, parse_po, serialize_po
 from translate.document import MachineTranslation, SourceDocument
 from translate.errors import TermguardError
 from translate.locking import FileLock, LockError, LockTimeout
@@ -191,108 +191,6 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-_KEYWORD = re.compile(r"^(?P<kw>msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s\"])\s*")
-_SIMPLE_ESCAPES = set('ntrvbfa\\"?\'')
-
-
-def _string_error(text: str) -> str | None:
-    """Why ``text`` (a quoted PO string and nothing else) is invalid, or None."""
-    if not text.startswith('"'):
-        return "a quoted string was expected"
-    i = 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            nxt = text[i + 1] if i + 1 < len(text) else ""
-            if nxt in _SIMPLE_ESCAPES and nxt:
-                i += 2
-                continue
-            if nxt in "01234567" and nxt:
-                i += 2
-                continue
-            if nxt == "x" and i + 2 < len(text) and text[i + 2] in "0123456789abcdefABCDEF":
-                i += 3
-                continue
-            return f"invalid escape sequence \\{nxt}" if nxt else "unterminated string"
-        if c == '"':
-            return None if not text[i + 1:].strip() else "unescaped double quote inside a string"
-        i += 1
-    return "unterminated string"
-
-
-def _check_syntax(path: Path, text: str) -> list[int]:
-    """Reject what msgfmt rejects and polib would silently misread.
-
-    polib accepts an unterminated string or a bad escape and loses text; a
-    catalog read that way must not be written back. Returns the line of every
-    msgid, in file order.
-    """
-    state = "start"  # start | ctxt | id | plural | str | strn
-    msgid_lines: list[int] = []
-    entry_line = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("#~"):
-            rest = line[2:].strip()
-            if line.startswith("#~|") or not rest:
-                continue
-            line = rest
-        elif line.startswith("#"):
-            if state in {"ctxt", "id", "plural"}:
-                raise CatalogParseError(path, number, "comment inside an entry")
-            continue
-        keyword = _KEYWORD.match(line)
-        if keyword:
-            kw = keyword.group("kw")
-            if kw == "msgctxt":
-                if state in {"ctxt", "id", "plural"}:
-                    raise CatalogParseError(path, number, "msgctxt where a msgstr is expected")
-                state, entry_line = "ctxt", number
-            elif kw == "msgid":
-                if state in {"id", "plural"}:
-                    raise CatalogParseError(path, entry_line, "missing msgstr")
-                state, entry_line = "id", number
-                msgid_lines.append(number)
-            elif kw == "msgid_plural":
-                if state != "id":
-                    raise CatalogParseError(path, number, "msgid_plural without a msgid")
-                state = "plural"
-            elif kw == "msgstr":
-                if state != "id":
-                    raise CatalogParseError(path, number, "msgstr without a msgid")
-                state = "str"
-            else:  # msgstr[N]
-                if state not in {"plural", "strn"}:
-                    raise CatalogParseError(path, number, f"{kw} without a msgid_plural")
-                state = "strn"
-            problem = _string_error(line[keyword.end():])
-        elif line.startswith('"'):
-            if state == "start":
-                raise CatalogParseError(path, number, "string outside an entry")
-            problem = _string_error(line)
-        else:
-            word = line.split(None, 1)[0]
-            problem = f"unknown keyword {word[:30]!r}"
-        if problem:
-            raise CatalogParseError(path, number, problem)
-    if state in {"ctxt", "id", "plural"}:
-        raise CatalogParseError(path, entry_line, "missing msgstr at the end of the file")
-    return msgid_lines
-
-
-class _PoText(str):
-    """PO text that polib splits on LF only.
-
-    polib splits text given as a string with ``str.splitlines``, which also
-    breaks on U+2028, U+0085, form feeds... that may occur raw inside strings.
-    """
-
-    def splitlines(self, keepends: bool = False) -> list[str]:
-        return str(self).split("\n")
-
-
 def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
     charset = "utf-8"
     header_line: int | None = None
@@ -331,21 +229,10 @@ def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
     # CRLF and old-Mac CR line ends both count as LF; PO writers escape a CR
     # inside a string, so a raw one can only be a line end.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    msgid_lines = _check_syntax(path, text)
     try:
-        po = polib.pofile(_PoText(text), wrapwidth=_NO_WRAP, encoding="utf-8")
-    except (OSError, ValueError) as error:
-        match = re.search(r"\(line (\d+)\)", str(error))
-        message = re.sub(r"^.*?\(line \d+\):?\s*", "", str(error)) or "syntax error"
-        raise CatalogParseError(path, int(match.group(1)) if match else None, message) from None
-    entries = list(po)
-    if len(msgid_lines) == len(entries) + 1:
-        msgid_lines = msgid_lines[1:]  # the header entry
-    if len(msgid_lines) == len(entries):
-        # polib's linenum is the line where it started collecting the entry;
-        # editors want the msgid line, as msgfmt reports it.
-        for entry, line in zip(entries, msgid_lines, strict=True):
-            entry.linenum = line
+        po = parse_po(text)
+    except PoSyntaxError as error:
+        raise CatalogParseError(path, error.line, error.reason) from None
     seen: dict[tuple[str | None, str], int] = {}
     for entry in po:
         if entry.obsolete:
@@ -357,7 +244,6 @@ def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
                 f"duplicate message definition (first at line {seen[key]})",
             )
         seen[key] = entry.linenum or 0
-    _read_previous(text, po)
     po.wrapwidth = _NO_WRAP
     po.encoding = "utf-8"
     return po
@@ -376,64 +262,8 @@ def load_catalog(path: Path | str) -> polib.POFile:
     return _parse_bytes(path, _read_bytes(path))
 
 
-def _read_previous(text: str, po: polib.POFile) -> None:
-    """Give obsolete entries the ``#~|`` previous fields polib skips when reading.
-
-    The k-th ``#~ msgid`` line of the file starts the k-th obsolete entry; the
-    ``#~|`` lines before it are its previous msgctxt / msgid / msgid_plural.
-    """
-    obsolete = iter([e for e in po if e.obsolete])
-    pending: dict[str, str] = {}
-    current: str | None = None
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if line.startswith("#~|"):
-            rest = line[3:].strip()
-            keyword, _, value = rest.partition(" ")
-            if keyword in _PREVIOUS_FIELDS and value.strip().startswith('"'):
-                current = keyword
-                pending[current] = polib.unescape(value.strip()[1:-1])
-            elif rest.startswith('"') and current is not None:
-                pending[current] += polib.unescape(rest[1:-1])
-            continue
-        if line.startswith("#~") and line[2:].strip().split(" ", 1)[0] == "msgid":
-            entry = next(obsolete, None)
-            if entry is None:
-                return
-            for keyword, value in pending.items():
-                setattr(entry, _PREVIOUS_FIELDS[keyword], value)
-        if line:
-            pending, current = {}, None
-
-
-_PREVIOUS_FIELDS = {
-    "msgctxt": "previous_msgctxt",
-    "msgid": "previous_msgid",
-    "msgid_plural": "previous_msgid_plural",
-}
-
-
-def _obsolete_text(entry: polib.POEntry, wrapwidth: int) -> str:
-    """An obsolete entry with its extracted comments, which polib leaves out.
-
-    msgfmt, polib and Babel all read ``#.`` lines above a ``#~`` entry; keeping
-    them keeps the machine mark of an entry that may come back.
-    """
-    text: str = entry.__unicode__(wrapwidth)
-    if not entry.comment:
-        return text
-    lines = text.split("\n")
-    after_tcomment = len(entry.tcomment.split("\n")) if entry.tcomment else 0
-    extracted = [f"#. {line}" for line in entry.comment.split("\n")]
-    return "\n".join(lines[:after_tcomment] + extracted + lines[after_tcomment:])
-
-
 def _serialize(po: polib.POFile) -> bytes:
-    active = copy.copy(po)
-    active[:] = [e for e in po if not e.obsolete]
-    parts = [str(active)] + [_obsolete_text(e, po.wrapwidth) for e in po if e.obsolete]
-    text = "\n".join(parts)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    return serialize_po(po)
 
 
 # --------------------------------------------------------------------------- entry state
@@ -877,7 +707,7 @@ class CatalogUpdate:
         obsolete = [e for e in po if e.obsolete and id(e) not in revived]
         for entry in plan.removed:
             # The machine mark and glossary comments stay (written by
-            # `_serialize`, read back by `_read_previous`): an entry that comes
+            # `_serialize`, read back by `parse_po`): an entry that comes
             # back must still be known as machine output.
             entry.obsolete = True
             entry.occurrences = []

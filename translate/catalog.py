@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -325,11 +326,14 @@ def _is_reviewed(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) and not _is_fuzzy(entry)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked per entry by the plan and again by the apply
 def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _machine_mark(entry: polib.POEntry) -> re.Match[str] | None:
+    if MACHINE_MARK not in entry.comment:
+        return None
     for line in entry.comment.split("\n"):
         match = _MARK_RE.match(line.strip())
         if match:
@@ -699,7 +703,7 @@ class CatalogUpdate:
             active.append(entry)
         active.sort(key=lambda e: int(e.occurrences[0][1]))
         for entry in active:
-            if _is_human(entry) and _LINE_BREAK.search(entry.msgstr):
+            if _LINE_BREAK.search(entry.msgstr) and _is_human(entry):
                 # Never rewritten: flagged, and rendered from the source.
                 self._mark(entry, LINE_BREAK_NOTE)
 

@@ -29,7 +29,7 @@ class PoSyntaxError(ValueError):
 
 _KEYWORD = re.compile(r"^(?P<kw>msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s\"])\s*")
 # A complete, valid PO string: what `_string_error` accepts, checked in C.
-_VALID_STRING = re.compile(r'"(?:[^"\\]|\\(?:[ntrvbfa\\"?\']|[0-7]|x[0-9a-fA-F]))*"\s*')
+_VALID_STRING = re.compile(r'"[^"\\]*(?:\\(?:[ntrvbfa\\"?\']|[0-7]|x[0-9a-fA-F])[^"\\]*)*"\s*')
 _SIMPLE_ESCAPES = set('ntrvbfa\\"?\'')
 _PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid", "msgid_plural": "previous_msgid_plural"}
 _FIELD = {"msgctxt": "msgctxt", "msgid": "msgid", "msgid_plural": "msgid_plural", "msgstr": "msgstr"}
@@ -69,7 +69,14 @@ def _string(text: str, number: int) -> str:
 
 
 def _new_entry() -> polib.POEntry:
-    return polib.POEntry()
+    # POEntry() with its defaults, without its keyword lookups: one per entry of a large catalog.
+    entry: polib.POEntry = polib.POEntry.__new__(polib.POEntry)
+    entry.__dict__.update(
+        msgid="", msgstr="", msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=False,
+        encoding=polib.default_encoding, comment="", tcomment="", occurrences=[], flags=[],
+        previous_msgctxt=None, previous_msgid=None, previous_msgid_plural=None, linenum=None,
+    )
+    return entry
 
 
 def parse_po(text: str) -> polib.POFile:

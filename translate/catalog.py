@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 
 from glossary import files
 from translate import __version__
-from translate.catalogs.po_text import PoSyntaxError, parse_po, serialize_po
+from translate.catalogs.po_text import PoSyntaxError, parse_po, serialize_body, serialize_po
 from translate.document import MachineTranslation, SourceDocument
 from translate.errors import TermguardError
 from translate.locking import FileLock, LockError, LockTimeout
@@ -263,8 +263,14 @@ def load_catalog(path: Path | str) -> polib.POFile:
     return _parse_bytes(path, _read_bytes(path))
 
 
-def _serialize(po: polib.POFile) -> bytes:
-    return serialize_po(po)
+def _meaning(po: polib.POFile) -> tuple[object, ...]:
+    """Everything the serialised catalog is made from, in order: equal meanings, equal bytes."""
+    return (
+        po.header, sorted(po.metadata.items()), bool(po.metadata_is_fuzzy),
+        [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+          e.comment, e.tcomment, tuple(e.occurrences), tuple(e.flags),
+          e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural) for e in po],
+    )
 
 
 # --------------------------------------------------------------------------- entry state
@@ -421,7 +427,8 @@ class CatalogUpdate:
         self.lock_timeout = lock_timeout
         self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
         self._po: polib.POFile | None = None
-        self._baseline: bytes | None = None  # canonical form of what was on disk, when needed
+        # What the entries and header said when read: a session that leaves it so writes nothing.
+        self._baseline: tuple[object, ...] | None = None
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
@@ -465,7 +472,7 @@ class CatalogUpdate:
                 self._on_disk = _read_bytes(self.path)
                 self._snapshot = _snapshot_of(self._on_disk)
                 po = _parse_bytes(self.path, self._on_disk)
-                self._baseline = None  # worked out at commit, only if the text differs
+                self._baseline = _meaning(po)
             else:
                 po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
                 po.metadata = {}
@@ -711,7 +718,7 @@ class CatalogUpdate:
         obsolete = [e for e in po if e.obsolete and id(e) not in revived]
         for entry in plan.removed:
             # The machine mark and glossary comments stay (written by
-            # `_serialize`, read back by `parse_po`): an entry that comes
+            # `serialize_po`, read back by `parse_po`): an entry that comes
             # back must still be known as machine output.
             entry.obsolete = True
             entry.occurrences = []
@@ -804,39 +811,34 @@ class CatalogUpdate:
             self._snapshot = files.Snapshot(exists=False)
         else:
             po = _parse_bytes(self.path, current)
-            self._baseline = None
+            self._baseline = _meaning(po)
             self._snapshot = _snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
             operation()
 
-    def _unchanged(self, data: bytes) -> bool:
-        """Whether `data` says what the file read says (serialised once in the common case).
+    def _unchanged(self) -> bool:
+        """Whether the catalog still says what the file read said (then nothing is serialised).
 
-        The file as termguard wrote it is `data` byte for byte (line endings
-        and BOM aside); only a file an editor's tool re-wrapped is parsed and
-        serialised again to compare what it means.
+        A file an editor's tool re-wrapped says the same in other bytes: it is
+        left as it is too.
         """
-        if self._on_disk is None:
-            return False
-        raw = self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n")
-        if raw == data:
-            return True
-        if self._baseline is None:
-            self._baseline = _serialize(_parse_bytes(self.path, self._on_disk))
-        return data == self._baseline
+        return self._baseline is not None and _meaning(self.po) == self._baseline
 
     def _commit(self) -> None:
         for _ in range(_WRITE_ATTEMPTS):
             self._merge_newer_save()
             self._finalize_header()
-            data = _serialize(self.po)
-            if self._unchanged(data):
+            if self._unchanged():
                 return  # nothing changed: leave the file (and its mtime) alone
+            body = serialize_body(self.po)  # the entries are serialised once; only the header again
+            data = serialize_po(self.po, body)
             if self._on_disk is not None:
+                if self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n") == data:
+                    return
                 self.po.metadata["PO-Revision-Date"] = _now()
-                data = _serialize(self.po)
+                data = serialize_po(self.po, body)
             try:
                 # Checked against the bytes read: a save that lands in between
                 # is merged on the next round instead of overwritten. The

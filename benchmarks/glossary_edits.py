@@ -90,7 +90,10 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -
     glossary = work / "g.yaml"
     shutil.copyfile(source, glossary)
     cache = work / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree),
+           # Compiled modules are kept, as on an installed machine (outside the trees).
+           "PYTHONPYCACHEPREFIX": str(work.parent / f"pycache-{work.name}")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     csv_file = work / "de.csv"
     csv_file.write_text(f"Karabakh{suffix.upper() and ' ' + suffix.upper()},Karabachs Land\n", encoding="utf-8")
     times: dict[str, float] = {}

@@ -37,7 +37,6 @@ from pathlib import Path
 from types import TracebackType
 
 import polib
-from rapidfuzz import fuzz
 
 from glossary import files
 from translate import __version__
@@ -560,6 +559,7 @@ class CatalogUpdate:
         """
         if not paragraphs or not candidates:
             return {}
+        from rapidfuzz import fuzz  # only a run with changed paragraphs needs it
         first_line: dict[int, int] = {}
         postings: dict[str, list[int]] = {}
         for j, entry in enumerate(candidates):

@@ -434,6 +434,7 @@ class CatalogUpdate:
         self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
         self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
         self._cached_plan: tuple[SourceDocument, _Plan] | None = None
+        self._index: tuple[tuple[int, int], dict[str, polib.POEntry]] | None = None  # msgid -> active entry
         # Every change made through apply()/mark_violation(), replayable on a newer file.
         self._operations: list[Callable[[], None]] = []
 
@@ -506,7 +507,20 @@ class CatalogUpdate:
         return [e for e in self.po if not e.obsolete]
 
     def _find(self, msgid: str) -> polib.POEntry | None:
-        for entry in self.po:
+        po = self.po
+        key = (id(po), len(po))
+        if self._index is None or self._index[0] != key:
+            # One index for a run of lookups (marking many reviewed entries stays linear).
+            index: dict[str, polib.POEntry] = {}
+            for entry in po:
+                if not entry.obsolete and _is_ours(entry):
+                    index.setdefault(entry.msgid, entry)
+            self._index = (key, index)
+        found = self._index[1].get(msgid)
+        if found is not None and not found.obsolete and found.msgid == msgid and _is_ours(found):
+            return found
+        self._index = None  # changed since it was made: look again
+        for entry in po:
             if not entry.obsolete and _is_ours(entry) and entry.msgid == msgid:
                 return entry
         return None
@@ -725,6 +739,7 @@ class CatalogUpdate:
             obsolete.append(entry)
         kept = [e for e in po if not e.obsolete and not _is_ours(e)]
         po[:] = active + kept + obsolete
+        self._index = None
 
         po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
         trailing = "yes" if document.trailing_newline else "no"

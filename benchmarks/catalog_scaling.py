@@ -13,7 +13,8 @@ Each measured run is one catalog session as a translate run makes it: open,
 `needs_translation`, `apply`, write, and the rendered output. The old code is
 a `git worktree` of OLD_REF; each side runs in its own process from its own
 folder, interleaved. Prints medians (seconds) and writes JSON
-(benchmarks/catalog_scaling.json) with the load average.
+(benchmarks/catalog_scaling.json) with the load average before and after
+each measurement.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from side_by_side import Measured, load_range, old_tree
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = ["talks", "ministers", "region", "border", "agreement", "delegation", "statement", "officials", "week", "ceasefire", "observers", "mission", "capital", "government", "peace", "process", "negotiations", "corridor", "villages", "road", "the", "of", "and", "in", "to", "a", "on", "for", "with", "was", "were", "said", "that", "by", "from", "at", "as"]
@@ -52,13 +55,13 @@ def edited(texts: list[str], k: int, seed: int) -> list[str]:
 
 
 def worker(case: str, folder: Path) -> float:
-    from translate.catalogs.store import (
-        CatalogUpdate,
-        HeaderInfo,
-        catalog_path,
-        render_document,
-    )
-    from translate.run.document import MachineTranslation, SourceDocument
+    # The old code (before the layout moved the modules) runs this worker too.
+    try:
+        from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path, render_document
+        from translate.run.document import MachineTranslation, SourceDocument
+    except ImportError:
+        from translate.catalog import CatalogUpdate, HeaderInfo, catalog_path, render_document  # type: ignore
+        from translate.document import MachineTranslation, SourceDocument  # type: ignore
 
     header = HeaderInfo(argos_package="en->qtc 1.0")
     digest = "a" * 64
@@ -80,7 +83,10 @@ def worker(case: str, folder: Path) -> float:
         import polib
 
         from glossary import load_glossary
-        from translate.run.job import _reviewed_violations
+        try:
+            from translate.run.job import _reviewed_violations
+        except ImportError:
+            from translate.job import _reviewed_violations  # type: ignore
 
         glossary = load_glossary()
         terms = ["Karabakh", "Nagorno-Karabakh", "Artsakh", "Stepanakert", "Khankendi", "Lachin corridor"]
@@ -117,29 +123,28 @@ def main() -> int:
     if args.worker:
         print(worker(args.worker[0], Path(args.worker[1])))
         return 0
-    scratch = Path(tempfile.mkdtemp(prefix="tg-bench-catalog-"))
-    old_tree = scratch / "old"
-    subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old_ref], cwd=REPO, check=True,
-                   capture_output=True)
-    results: dict[str, object] = {"old_ref": args.old_ref, "load_before": os.getloadavg()}
-    try:
+    results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "measurements": []}
+    with old_tree(REPO, args.old_ref, "tg-bench-catalog-") as (old, scratch):
         for case in ("edit-440-of-1000", "rerun-20000", "recheck-1000"):
             times: dict[str, list[float]] = {"old": [], "new": []}
             for _ in range(args.repeat):
-                for side, tree in (("old", old_tree), ("new", REPO)):
+                for side, tree in (("old", old), ("new", REPO)):
                     folder = scratch / f"cat-{side}"
                     shutil.rmtree(folder, ignore_errors=True)
-                    run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", case, str(folder)],
-                                         cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
-                                         capture_output=True, text=True, check=True)
-                    times[side].append(float(run.stdout.strip().splitlines()[-1]))
-            old, new = statistics.median(times["old"]), statistics.median(times["new"])
-            results[case] = {"old": times["old"], "new": times["new"], "old_median": old, "new_median": new}
-            print(f"{case:<18} old {old:7.2f} s   new {new:7.2f} s   old/new {old / new:6.2f}")
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
-                       check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
+                    with Measured(results["measurements"], f"{case}/{side}") as measured:
+                        run = subprocess.run(
+                            [sys.executable, str(Path(__file__).resolve()), "--worker", case, str(folder)],
+                            cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                            capture_output=True, text=True, check=True)
+                        seconds = float(run.stdout.strip().splitlines()[-1])
+                        measured.record["seconds"] = seconds
+                    times[side].append(seconds)
+            low, high = load_range([m for m in results["measurements"] if m["name"].startswith(case)])
+            old_s, new_s = statistics.median(times["old"]), statistics.median(times["new"])
+            results[case] = {"old": times["old"], "new": times["new"], "old_median": old_s, "new_median": new_s,
+                             "load_1min_range": [low, high]}
+            print(f"{case:<18} old {old_s:7.2f} s   new {new_s:7.2f} s   old/new {old_s / new_s:6.2f}"
+                  f"   load {low:.2f}-{high:.2f}")
     results["load_after"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"load average before {results['load_before']}, after {results['load_after']}; wrote {args.out}")

@@ -14,7 +14,8 @@ each imports its own code). For every glossary size, runs are interleaved
   lint-edit `glossary lint` right after the approval (the cache after termguard's own edit)
 
 Medians in seconds are printed as a table and written as JSON (default
-benchmarks/glossary_edits.json), with the machine's load average.
+benchmarks/glossary_edits.json), with the machine's load average before
+and after each measurement.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from side_by_side import Measured, load_range, old_tree
 
 REPO = Path(__file__).resolve().parent.parent
 CURATED = REPO / "glossary" / "data" / "curated.yaml"
@@ -89,7 +90,10 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -
     glossary = work / "g.yaml"
     shutil.copyfile(source, glossary)
     cache = work / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree),
+           # Compiled modules are kept, as on an installed machine (outside the trees).
+           "PYTHONPYCACHEPREFIX": str(work.parent / f"pycache-{work.name}")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     csv_file = work / "de.csv"
     csv_file.write_text(f"Karabakh{suffix.upper() and ' ' + suffix.upper()},Karabachs Land\n", encoding="utf-8")
     times: dict[str, float] = {}
@@ -117,33 +121,32 @@ def main() -> int:
     parser.add_argument("--sizes", default="curated,2000")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "glossary_edits.json")
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="tg-bench-edits-"))
-    old_tree = scratch / "old"
-    subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old_ref], cwd=REPO, check=True,
-                   capture_output=True)
-    results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "sizes": {}}
-    try:
+    results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "sizes": {},
+                               "measurements": []}
+    with old_tree(REPO, args.old_ref, "tg-bench-edits-") as (old, scratch):
         for size in args.sizes.split(","):
             source = CURATED if size == "curated" else scratch / f"g{size}.yaml"
             if size != "curated":
                 big_glossary(source, int(size))
             runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+            log = results["measurements"]
             for _ in range(args.repeat):
                 suffix = "" if size == "curated" else "c0"
-                runs["old"].append(one_round(old_tree, False, source, scratch / "w-old", suffix))
-                runs["new"].append(one_round(REPO, True, source, scratch / "w-new", suffix))
+                for side, tree in (("old", old), ("new", REPO)):
+                    with Measured(log, f"{size}/{side}") as measured:
+                        times = one_round(tree, side == "new", source, scratch / f"w-{side}", suffix)
+                        measured.record["seconds"] = times
+                    runs[side].append(times)
             medians = {side: {step: statistics.median(r[step] for r in rounds) for step in STEPS}
                        for side, rounds in runs.items()}
-            results["sizes"][size] = medians
-            print(f"\n{size} concepts" if size != "curated" else "\ncurated glossary")
+            low, high = load_range([m for m in log if m["name"].startswith(f"{size}/")])
+            results["sizes"][size] = {**medians, "load_1min_range": [low, high]}
+            print(f"\n{size} concepts" if size != "curated" else "\ncurated glossary",
+                  f"(load {low:.2f}-{high:.2f})")
             print(f"{'step':<10} {'old s':>8} {'new s':>8} {'old/new':>8}")
             for step in STEPS:
-                old, new = medians["old"][step], medians["new"][step]
-                print(f"{step:<10} {old:8.2f} {new:8.2f} {old / new:8.2f}")
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=REPO, capture_output=True,
-                       check=False)
-        shutil.rmtree(scratch, ignore_errors=True)
+                old_s, new_s = medians["old"][step], medians["new"][step]
+                print(f"{step:<10} {old_s:8.2f} {new_s:8.2f} {old_s / new_s:8.2f}")
     results["load_after"] = os.getloadavg()
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nload average before {results['load_before']}, after {results['load_after']}; wrote {args.out}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import copy
+import functools
 import hashlib
 import os
 import re
@@ -37,13 +37,13 @@ from pathlib import Path
 from types import TracebackType
 
 import polib
-from rapidfuzz import fuzz
 
 from glossary import files
 from glossary.errors import FileLockTimeout as LockTimeout
 from glossary.errors import FileWriteError as LockError
 from glossary.files.locks import FileLock
 from translate import __version__
+from translate.catalogs.po_text import PoSyntaxError, parse_po, serialize_body, serialize_po
 from translate.errors import TermguardError
 from translate.run.document import MachineTranslation, SourceDocument
 
@@ -193,108 +193,6 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-_KEYWORD = re.compile(r"^(?P<kw>msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?=[\s\"])\s*")
-_SIMPLE_ESCAPES = set('ntrvbfa\\"?\'')
-
-
-def _string_error(text: str) -> str | None:
-    """Why ``text`` (a quoted PO string and nothing else) is invalid, or None."""
-    if not text.startswith('"'):
-        return "a quoted string was expected"
-    i = 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            nxt = text[i + 1] if i + 1 < len(text) else ""
-            if nxt in _SIMPLE_ESCAPES and nxt:
-                i += 2
-                continue
-            if nxt in "01234567" and nxt:
-                i += 2
-                continue
-            if nxt == "x" and i + 2 < len(text) and text[i + 2] in "0123456789abcdefABCDEF":
-                i += 3
-                continue
-            return f"invalid escape sequence \\{nxt}" if nxt else "unterminated string"
-        if c == '"':
-            return None if not text[i + 1:].strip() else "unescaped double quote inside a string"
-        i += 1
-    return "unterminated string"
-
-
-def _check_syntax(path: Path, text: str) -> list[int]:
-    """Reject what msgfmt rejects and polib would silently misread.
-
-    polib accepts an unterminated string or a bad escape and loses text; a
-    catalog read that way must not be written back. Returns the line of every
-    msgid, in file order.
-    """
-    state = "start"  # start | ctxt | id | plural | str | strn
-    msgid_lines: list[int] = []
-    entry_line = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("#~"):
-            rest = line[2:].strip()
-            if line.startswith("#~|") or not rest:
-                continue
-            line = rest
-        elif line.startswith("#"):
-            if state in {"ctxt", "id", "plural"}:
-                raise CatalogParseError(path, number, "comment inside an entry")
-            continue
-        keyword = _KEYWORD.match(line)
-        if keyword:
-            kw = keyword.group("kw")
-            if kw == "msgctxt":
-                if state in {"ctxt", "id", "plural"}:
-                    raise CatalogParseError(path, number, "msgctxt where a msgstr is expected")
-                state, entry_line = "ctxt", number
-            elif kw == "msgid":
-                if state in {"id", "plural"}:
-                    raise CatalogParseError(path, entry_line, "missing msgstr")
-                state, entry_line = "id", number
-                msgid_lines.append(number)
-            elif kw == "msgid_plural":
-                if state != "id":
-                    raise CatalogParseError(path, number, "msgid_plural without a msgid")
-                state = "plural"
-            elif kw == "msgstr":
-                if state != "id":
-                    raise CatalogParseError(path, number, "msgstr without a msgid")
-                state = "str"
-            else:  # msgstr[N]
-                if state not in {"plural", "strn"}:
-                    raise CatalogParseError(path, number, f"{kw} without a msgid_plural")
-                state = "strn"
-            problem = _string_error(line[keyword.end():])
-        elif line.startswith('"'):
-            if state == "start":
-                raise CatalogParseError(path, number, "string outside an entry")
-            problem = _string_error(line)
-        else:
-            word = line.split(None, 1)[0]
-            problem = f"unknown keyword {word[:30]!r}"
-        if problem:
-            raise CatalogParseError(path, number, problem)
-    if state in {"ctxt", "id", "plural"}:
-        raise CatalogParseError(path, entry_line, "missing msgstr at the end of the file")
-    return msgid_lines
-
-
-class _PoText(str):
-    """PO text that polib splits on LF only.
-
-    polib splits text given as a string with ``str.splitlines``, which also
-    breaks on U+2028, U+0085, form feeds... that may occur raw inside strings.
-    """
-
-    def splitlines(self, keepends: bool = False) -> list[str]:
-        return str(self).split("\n")
-
-
 def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
     charset = "utf-8"
     header_line: int | None = None
@@ -333,21 +231,10 @@ def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
     # CRLF and old-Mac CR line ends both count as LF; PO writers escape a CR
     # inside a string, so a raw one can only be a line end.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    msgid_lines = _check_syntax(path, text)
     try:
-        po = polib.pofile(_PoText(text), wrapwidth=_NO_WRAP, encoding="utf-8")
-    except (OSError, ValueError) as error:
-        match = re.search(r"\(line (\d+)\)", str(error))
-        message = re.sub(r"^.*?\(line \d+\):?\s*", "", str(error)) or "syntax error"
-        raise CatalogParseError(path, int(match.group(1)) if match else None, message) from None
-    entries = list(po)
-    if len(msgid_lines) == len(entries) + 1:
-        msgid_lines = msgid_lines[1:]  # the header entry
-    if len(msgid_lines) == len(entries):
-        # polib's linenum is the line where it started collecting the entry;
-        # editors want the msgid line, as msgfmt reports it.
-        for entry, line in zip(entries, msgid_lines, strict=True):
-            entry.linenum = line
+        po = parse_po(text)
+    except PoSyntaxError as error:
+        raise CatalogParseError(path, error.line, error.reason) from None
     seen: dict[tuple[str | None, str], int] = {}
     for entry in po:
         if entry.obsolete:
@@ -359,7 +246,6 @@ def _parse_bytes(path: Path, data: bytes) -> polib.POFile:
                 f"duplicate message definition (first at line {seen[key]})",
             )
         seen[key] = entry.linenum or 0
-    _read_previous(text, po)
     po.wrapwidth = _NO_WRAP
     po.encoding = "utf-8"
     return po
@@ -378,64 +264,14 @@ def load_catalog(path: Path | str) -> polib.POFile:
     return _parse_bytes(path, _read_bytes(path))
 
 
-def _read_previous(text: str, po: polib.POFile) -> None:
-    """Give obsolete entries the ``#~|`` previous fields polib skips when reading.
-
-    The k-th ``#~ msgid`` line of the file starts the k-th obsolete entry; the
-    ``#~|`` lines before it are its previous msgctxt / msgid / msgid_plural.
-    """
-    obsolete = iter([e for e in po if e.obsolete])
-    pending: dict[str, str] = {}
-    current: str | None = None
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if line.startswith("#~|"):
-            rest = line[3:].strip()
-            keyword, _, value = rest.partition(" ")
-            if keyword in _PREVIOUS_FIELDS and value.strip().startswith('"'):
-                current = keyword
-                pending[current] = polib.unescape(value.strip()[1:-1])
-            elif rest.startswith('"') and current is not None:
-                pending[current] += polib.unescape(rest[1:-1])
-            continue
-        if line.startswith("#~") and line[2:].strip().split(" ", 1)[0] == "msgid":
-            entry = next(obsolete, None)
-            if entry is None:
-                return
-            for keyword, value in pending.items():
-                setattr(entry, _PREVIOUS_FIELDS[keyword], value)
-        if line:
-            pending, current = {}, None
-
-
-_PREVIOUS_FIELDS = {
-    "msgctxt": "previous_msgctxt",
-    "msgid": "previous_msgid",
-    "msgid_plural": "previous_msgid_plural",
-}
-
-
-def _obsolete_text(entry: polib.POEntry, wrapwidth: int) -> str:
-    """An obsolete entry with its extracted comments, which polib leaves out.
-
-    msgfmt, polib and Babel all read ``#.`` lines above a ``#~`` entry; keeping
-    them keeps the machine mark of an entry that may come back.
-    """
-    text: str = entry.__unicode__(wrapwidth)
-    if not entry.comment:
-        return text
-    lines = text.split("\n")
-    after_tcomment = len(entry.tcomment.split("\n")) if entry.tcomment else 0
-    extracted = [f"#. {line}" for line in entry.comment.split("\n")]
-    return "\n".join(lines[:after_tcomment] + extracted + lines[after_tcomment:])
-
-
-def _serialize(po: polib.POFile) -> bytes:
-    active = copy.copy(po)
-    active[:] = [e for e in po if not e.obsolete]
-    parts = [str(active)] + [_obsolete_text(e, po.wrapwidth) for e in po if e.obsolete]
-    text = "\n".join(parts)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+def _meaning(po: polib.POFile) -> tuple[object, ...]:
+    """Everything the serialised catalog is made from, in order: equal meanings, equal bytes."""
+    return (
+        po.header, sorted(po.metadata.items()), bool(po.metadata_is_fuzzy),
+        [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+          e.comment, e.tcomment, tuple(e.occurrences), tuple(e.flags),
+          e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural) for e in po],
+    )
 
 
 # --------------------------------------------------------------------------- entry state
@@ -497,11 +333,14 @@ def _is_reviewed(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) and not _is_fuzzy(entry)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked per entry by the plan and again by the apply
 def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _machine_mark(entry: polib.POEntry) -> re.Match[str] | None:
+    if MACHINE_MARK not in entry.comment:
+        return None
     for line in entry.comment.split("\n"):
         match = _MARK_RE.match(line.strip())
         if match:
@@ -589,13 +428,15 @@ class CatalogUpdate:
         self.lock_timeout = lock_timeout
         self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout)
         self._po: polib.POFile | None = None
-        self._baseline: bytes | None = None  # canonical form of what was on disk, when needed
+        # What the entries and header said when read: a session that leaves it so writes nothing.
+        self._baseline: tuple[object, ...] | None = None
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
         self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
         self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
         self._cached_plan: tuple[SourceDocument, _Plan] | None = None
+        self._index: tuple[tuple[int, int], dict[str, polib.POEntry]] | None = None  # msgid -> active entry
         # Every change made through apply()/mark_violation(), replayable on a newer file.
         self._operations: list[Callable[[], None]] = []
 
@@ -633,7 +474,7 @@ class CatalogUpdate:
                 self._on_disk = _read_bytes(self.path)
                 self._snapshot = _snapshot_of(self._on_disk)
                 po = _parse_bytes(self.path, self._on_disk)
-                self._baseline = None  # worked out at commit, only if the text differs
+                self._baseline = _meaning(po)
             else:
                 po = polib.POFile(wrapwidth=_NO_WRAP, encoding="utf-8")
                 po.metadata = {}
@@ -668,7 +509,20 @@ class CatalogUpdate:
         return [e for e in self.po if not e.obsolete]
 
     def _find(self, msgid: str) -> polib.POEntry | None:
-        for entry in self.po:
+        po = self.po
+        key = (id(po), len(po))
+        if self._index is None or self._index[0] != key:
+            # One index for a run of lookups (marking many reviewed entries stays linear).
+            index: dict[str, polib.POEntry] = {}
+            for entry in po:
+                if not entry.obsolete and _is_ours(entry):
+                    index.setdefault(entry.msgid, entry)
+            self._index = (key, index)
+        found = self._index[1].get(msgid)
+        if found is not None and not found.obsolete and found.msgid == msgid and _is_ours(found):
+            return found
+        self._index = None  # changed since it was made: look again
+        for entry in po:
             if not entry.obsolete and _is_ours(entry) and entry.msgid == msgid:
                 return entry
         return None
@@ -721,6 +575,7 @@ class CatalogUpdate:
         """
         if not paragraphs or not candidates:
             return {}
+        from rapidfuzz import fuzz  # only a run with changed paragraphs needs it
         first_line: dict[int, int] = {}
         postings: dict[str, list[int]] = {}
         for j, entry in enumerate(candidates):
@@ -871,7 +726,7 @@ class CatalogUpdate:
             active.append(entry)
         active.sort(key=lambda e: int(e.occurrences[0][1]))
         for entry in active:
-            if _is_human(entry) and _LINE_BREAK.search(entry.msgstr):
+            if _LINE_BREAK.search(entry.msgstr) and _is_human(entry):
                 # Never rewritten: flagged, and rendered from the source.
                 self._mark(entry, LINE_BREAK_NOTE)
 
@@ -879,13 +734,14 @@ class CatalogUpdate:
         obsolete = [e for e in po if e.obsolete and id(e) not in revived]
         for entry in plan.removed:
             # The machine mark and glossary comments stay (written by
-            # `_serialize`, read back by `_read_previous`): an entry that comes
+            # `serialize_po`, read back by `parse_po`): an entry that comes
             # back must still be known as machine output.
             entry.obsolete = True
             entry.occurrences = []
             obsolete.append(entry)
         kept = [e for e in po if not e.obsolete and not _is_ours(e)]
         po[:] = active + kept + obsolete
+        self._index = None
 
         po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
         trailing = "yes" if document.trailing_newline else "no"
@@ -972,39 +828,34 @@ class CatalogUpdate:
             self._snapshot = files.Snapshot(exists=False)
         else:
             po = _parse_bytes(self.path, current)
-            self._baseline = None
+            self._baseline = _meaning(po)
             self._snapshot = _snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
             operation()
 
-    def _unchanged(self, data: bytes) -> bool:
-        """Whether `data` says what the file read says (serialised once in the common case).
+    def _unchanged(self) -> bool:
+        """Whether the catalog still says what the file read said (then nothing is serialised).
 
-        The file as termguard wrote it is `data` byte for byte (line endings
-        and BOM aside); only a file an editor's tool re-wrapped is parsed and
-        serialised again to compare what it means.
+        A file an editor's tool re-wrapped says the same in other bytes: it is
+        left as it is too.
         """
-        if self._on_disk is None:
-            return False
-        raw = self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n")
-        if raw == data:
-            return True
-        if self._baseline is None:
-            self._baseline = _serialize(_parse_bytes(self.path, self._on_disk))
-        return data == self._baseline
+        return self._baseline is not None and _meaning(self.po) == self._baseline
 
     def _commit(self) -> None:
         for _ in range(_WRITE_ATTEMPTS):
             self._merge_newer_save()
             self._finalize_header()
-            data = _serialize(self.po)
-            if self._unchanged(data):
+            if self._unchanged():
                 return  # nothing changed: leave the file (and its mtime) alone
+            body = serialize_body(self.po)  # the entries are serialised once; only the header again
+            data = serialize_po(self.po, body)
             if self._on_disk is not None:
+                if self._on_disk.removeprefix(codecs.BOM_UTF8).replace(b"\r\n", b"\n") == data:
+                    return
                 self.po.metadata["PO-Revision-Date"] = _now()
-                data = _serialize(self.po)
+                data = serialize_po(self.po, body)
             try:
                 # Checked against the bytes read: a save that lands in between
                 # is merged on the next round instead of overwritten. The

@@ -262,9 +262,13 @@ class Engine:
         if self._positions is not None:
             # The output may not run past the position encodings either.
             # CTranslate2 counts a forced prefix in the decoding length.
-            longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
-            max_length = max(longest_prefix + 1, min(max_length, self._positions))
+            # The last position is taken by the end token, so a prefix (and the
+            # whole output) must end one short of it.
             cap = self._positions - 1
+            if target_prefix:
+                target_prefix = [p[:cap - 1] for p in target_prefix]
+            longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
+            max_length = max(longest_prefix + 1, min(max_length, cap))
             sources = [s[:cap] for s in sources]  # callers split long sentences first; never crash
         kwargs: dict[str, Any] = {
             "beam_size": max(options.beam_size, options.num_hypotheses),
@@ -323,7 +327,17 @@ class Engine:
         for text in targets:
             options = self.target_pieces(text)
             target_tokens.append(self.target_prefix + list(options[0] if options else self.tokenize(text)))
-        results = self.translator.score_batch(sources, target_tokens)
+        self.load()
+        if self._positions is not None:
+            # Scoring reads the same position encodings as decoding: a candidate
+            # longer than the model's positions is scored on what fits, never a crash.
+            cap = self._positions - 1
+            sources = [s[:cap] for s in sources]
+            target_tokens = [t[:cap] for t in target_tokens]
+        try:
+            results = self.translator.score_batch(sources, target_tokens)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"scoring with {self.package_dir.name} failed: {str(exc)[:200]}") from exc
         self.decode_calls += 1
         return [sum(r.log_probs) for r in results]
 

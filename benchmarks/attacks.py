@@ -659,7 +659,7 @@ def endless_attacks(cat: Catalogue) -> None:
                     os.mkfifo(target)
                     script = ("printf 'Karabakh\\n'; exec sleep 600" if source == "fifo-silent"
                               else "exec yes 'Leaders in Karabakh met.'")
-                    writer = subprocess.Popen(["sh", "-c", f"{script} > {target}"], start_new_session=True)
+                    writer = subprocess.Popen(["sh", "-c", f"exec > '{target}'; {script}"], start_new_session=True)
                 stdin = None
                 if cname == "translate-stdin":
                     with open(target, "rb") as handle:

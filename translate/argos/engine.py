@@ -189,8 +189,15 @@ class Engine:
         return None if self._positions is None else max(8, (self._positions - 2) // 2)
 
     def tokenize(self, text: str) -> list[str]:
-        """Source-side tokens, as the model reads them."""
-        return self.tokenizer.encode(text)
+        """Source-side tokens, as the model reads them.
+
+        The model reads the text as the glossary matches it (glossary.matching's
+        normal form: invisible and bidi characters dropped, width and look-alike
+        letters folded): a soft hyphen or a Cyrillic letter inside a contested
+        term would otherwise break it into pieces the model never saw, and the
+        term would not be translated as the term it is.
+        """
+        return self.tokenizer.encode(_model_text(text)[0])
 
     def in_vocabulary(self, tokens: Sequence[str]) -> bool:
         """Whether the model can write every piece (each is in its target vocabulary)."""
@@ -225,7 +232,12 @@ class Engine:
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character span in ``text`` of each token ``tokenize`` gives (for alignment)."""
-        return self.tokenizer.spans(text)
+        normal, starts, ends = _model_text(text)
+        if normal == text:
+            return self.tokenizer.spans(text)
+        # Spans in the normal form, mapped back onto the characters of ``text``.
+        return [(starts[a] if a < len(starts) else len(text), ends[b - 1] if 0 < b <= len(ends) else 0)
+                for a, b in self.tokenizer.spans(normal)]
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         return self.tokenizer.decode(tokens)
@@ -372,3 +384,12 @@ class Chain:
     def load(self) -> None:
         self.first.load()
         self.second.load()
+
+
+def _model_text(text: str) -> tuple[str, list[int], list[int]]:
+    """The text the model reads, with the offset in ``text`` of each of its characters."""
+    from glossary.matching.normalize import for_matching, needs_normalizing
+
+    if not needs_normalizing(text):
+        return text, [], []
+    return for_matching(text)

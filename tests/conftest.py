@@ -80,6 +80,7 @@ SLOW_MODULES = {
     "test_distributed",
     "test_report_browser",
     "test_benchmark_smoke",
+    "test_attacks_smoke",
     "test_translate_many",
     "test_bad_input_matrix",
     "test_fuzz_cli",

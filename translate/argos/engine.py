@@ -190,8 +190,15 @@ class Engine:
         return None if self._positions is None else max(8, (self._positions - 2) // 2)
 
     def tokenize(self, text: str) -> list[str]:
-        """Source-side tokens, as the model reads them."""
-        return self.tokenizer.encode(text)
+        """Source-side tokens, as the model reads them.
+
+        The model reads the text as the glossary matches it (glossary.matching's
+        normal form: invisible and bidi characters dropped, width and look-alike
+        letters folded): a soft hyphen or a Cyrillic letter inside a contested
+        term would otherwise break it into pieces the model never saw, and the
+        term would not be translated as the term it is.
+        """
+        return self.tokenizer.encode(_model_text(text)[0])
 
     def in_vocabulary(self, tokens: Sequence[str]) -> bool:
         """Whether the model can write every piece (each is in its target vocabulary)."""
@@ -226,7 +233,12 @@ class Engine:
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character span in ``text`` of each token ``tokenize`` gives (for alignment)."""
-        return self.tokenizer.spans(text)
+        normal, starts, ends = _model_text(text)
+        if normal == text:
+            return self.tokenizer.spans(text)
+        # Spans in the normal form, mapped back onto the characters of ``text``.
+        return [(starts[a] if a < len(starts) else len(text), ends[b - 1] if 0 < b <= len(ends) else 0)
+                for a, b in self.tokenizer.spans(normal)]
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         return self.tokenizer.decode(tokens)
@@ -263,9 +275,13 @@ class Engine:
         if self._positions is not None:
             # The output may not run past the position encodings either.
             # CTranslate2 counts a forced prefix in the decoding length.
-            longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
-            max_length = max(longest_prefix + 1, min(max_length, self._positions))
+            # The last position is taken by the end token, so a prefix (and the
+            # whole output) must end one short of it.
             cap = self._positions - 1
+            if target_prefix:
+                target_prefix = [p[:cap - 1] for p in target_prefix]
+            longest_prefix = max((len(p) for p in target_prefix), default=0) if target_prefix else 0
+            max_length = max(longest_prefix + 1, min(max_length, cap))
             sources = [s[:cap] for s in sources]  # callers split long sentences first; never crash
         kwargs: dict[str, Any] = {
             "beam_size": max(options.beam_size, options.num_hypotheses),
@@ -327,7 +343,17 @@ class Engine:
         for text in targets:
             options = self.target_pieces(text)
             target_tokens.append(self.target_prefix + list(options[0] if options else self.tokenize(text)))
-        results = self.translator.score_batch(sources, target_tokens)
+        self.load()
+        if self._positions is not None:
+            # Scoring reads the same position encodings as decoding: a candidate
+            # longer than the model's positions is scored on what fits, never a crash.
+            cap = self._positions - 1
+            sources = [s[:cap] for s in sources]
+            target_tokens = [t[:cap] for t in target_tokens]
+        try:
+            results = self.translator.score_batch(sources, target_tokens)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"scoring with {self.package_dir.name} failed: {str(exc)[:200]}") from exc
         self.decode_calls += 1
         return [sum(r.log_probs) for r in results]
 
@@ -362,3 +388,12 @@ class Chain:
     def load(self) -> None:
         self.first.load()
         self.second.load()
+
+
+def _model_text(text: str) -> tuple[str, list[int], list[int]]:
+    """The text the model reads, with the offset in ``text`` of each of its characters."""
+    from glossary.matching.normalize import for_matching, needs_normalizing
+
+    if not needs_normalizing(text):
+        return text, [], []
+    return for_matching(text)

@@ -44,9 +44,9 @@ from typing import Any
 
 from glossary.errors import UnknownLocale
 from glossary.judge.mentions import Mentions
-from glossary.locales import normalize_locale
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
-from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+from glossary.termbase.locales import normalize_locale
+from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
 OK = "ok"
 QUOTED = "quoted"

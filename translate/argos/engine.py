@@ -251,8 +251,13 @@ class Engine:
         prefixes: Sequence[Sequence[str] | None] | None = None,
         suppress: Sequence[Sequence[str]] | None = None,
         progress: Callable[[int], None] | None = None,
+        equal_lengths: bool = False,
     ) -> list[list[Hypothesis]]:
         """Decode all sentences in one batched pass; n-best per sentence.
+
+        ``equal_lengths``: each internal batch holds only sentences of one
+        source length (and one prefix length), so nothing is padded and a
+        sentence's result is the one it gets alone.
 
         ``prefixes`` are target-token prefixes per sentence (after the
         package's own target_prefix); ``suppress`` lists token sequences the
@@ -299,17 +304,28 @@ class Engine:
             writable = [list(s) for s in suppress if s and self.in_vocabulary(s)]
             if writable:
                 kwargs["suppress_sequences"] = writable
-        results = []
+        # Groups of examples decoded together; one group unless equal_lengths asks for buckets.
+        groups: list[list[int]] = [list(range(len(sources)))]
+        if equal_lengths:
+            buckets: dict[tuple[int, int], list[int]] = {}
+            for k, source in enumerate(sources):
+                key = (len(source), len(target_prefix[k]) if target_prefix else 0)
+                buckets.setdefault(key, []).append(k)
+            groups = list(buckets.values())
+        results: list[Any] = [None] * len(sources)
+        done = 0
         try:
-            for result in self.translator.translate_iterable(
-                sources,
-                target_prefix=target_prefix,
-                max_batch_size=options.max_batch_size,
-                **kwargs,
-            ):
-                results.append(result)
-                if progress:
-                    progress(len(results))
+            for group in groups:
+                for k, result in zip(group, self.translator.translate_iterable(
+                    [sources[k] for k in group],
+                    target_prefix=[target_prefix[k] for k in group] if target_prefix else None,
+                    max_batch_size=options.max_batch_size,
+                    **kwargs,
+                )):
+                    results[k] = result
+                    done += 1
+                    if progress:
+                        progress(done)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"decoding with {self.package_dir.name} failed: {str(exc)[:200]}") from exc
         self.decode_calls += 1

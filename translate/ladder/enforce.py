@@ -46,7 +46,6 @@ FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 8  # forms of the rendering scored there
 REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
-SENTENCES_PER_BATCH = 1  # same sentence, same result (see Enforcer.translate)
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
 
@@ -272,14 +271,13 @@ class Enforcer:
             n = max(self.n_best, options.num_hypotheses)
             first_options = replace(options, num_hypotheses=n, beam_size=max(options.beam_size, n),
                                     return_attention=True)
-        # One sentence per CTranslate2 batch for the n-best decodes: in a batch,
-        # padding changes scores and attention in their last digits and that flips
-        # beam search on close calls (1 of the article's 26 sentences on the qtr
-        # model); alone, a sentence's result is its own. Forced decodes (a prefix
-        # leaves little to search) measured the same in and out of a batch and stay
+        # The n-best decodes batch only sentences of one source length: padding
+        # changes scores and attention in their last digits and that flips beam
+        # search on close calls (1 of the article's 26 sentences on the qtr model);
+        # unpadded, a sentence's result is its own. Forced decodes (a prefix leaves
+        # little to search) measured the same in and out of a batch and stay
         # batched. Cost: benchmarks/ladder_cost.py.
-        first_options = replace(first_options, max_batch_size=SENTENCES_PER_BATCH)
-        results = engine.translate(list(sentences), first_options, progress=progress)
+        results = engine.translate(list(sentences), first_options, progress=progress, equal_lengths=True)
         for i, hyps in enumerate(results):
             self._take_first(plans[i], states[i], hyps, STEP_CHOOSE)
 
@@ -364,7 +362,8 @@ class Enforcer:
             suppress = self._ban_tokens(engine, bans)
             if not suppress:
                 continue
-            results = engine.translate([sentences[i] for i in indices], options, suppress=suppress)
+            results = engine.translate([sentences[i] for i in indices], options, suppress=suppress,
+                                       equal_lengths=True)
             for i, hyps in zip(indices, results):
                 before, before_alignment = states[i].best, states[i].alignment
                 self._take_first(plans[i], states[i], hyps, STEP_BAN)

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from glossary.files.reading import display_name
 from translate.argos.engine import Chain, DecodeOptions, Engine
+from translate.catalogs.store import catalog_path
 from translate.errors import InputError, OutputCollision, TermguardError
 from translate.run.document import SourceDocument
 from translate.run.job import LocaleRun, run_locale
+from translate.run.pipeline import ParagraphResult, translate_paragraphs
 from translate.run.reading import STDIN, read_text
 
 if TYPE_CHECKING:
@@ -34,6 +36,11 @@ DOCUMENT_SUFFIXES = (".txt", ".md")
 OUTPUT_FIELDS = ("dir", "name", "locale", "suffix")
 DEFAULT_TEMPLATE = "{dir}/{name}.{locale}{suffix}"
 STDIN_NAME = "stdin"  # the document name (and default domain) of text read from `-`
+# Small documents are decoded together, a window at a time: one decode call for
+# the window's paragraphs keeps the decoder's batches full (benchmarks/run.py
+# --many-documents); each document is still written as soon as its window is done.
+WINDOW_PARAGRAPHS = 64
+WINDOW_DOCUMENTS = 32
 
 
 @dataclass(frozen=True)
@@ -274,16 +281,26 @@ def translate_documents(
     lock = threading.Lock()
     done = 0
 
-    def one(path: Path) -> DocumentResult:
+    def read(path: Path) -> SourceDocument | str:
+        try:
+            return SourceDocument.from_text(document_name(path), read_text(path, stdin=stdin))
+        except TermguardError as exc:
+            return str(exc)
+
+    def one(path: Path, document: SourceDocument | str | None = None,
+            decoded: list[dict[str, ParagraphResult]] | None = None) -> DocumentResult:
         nonlocal done
         result = DocumentResult(path)
         try:
-            document = SourceDocument.from_text(document_name(path), read_text(path, stdin=stdin))
-            for target in targets:
+            document = read(path) if document is None else document
+            if isinstance(document, str):
+                raise InputError(document)
+            for k, target in enumerate(targets):
                 result.runs.append(run_locale(
                     document, target.locale, target.engine, target.argos_package,
                     options=options, glossary=glossary, enforcer=target.enforcer,
-                    catalog_dir=catalog_dir, domain=domain(path)))
+                    catalog_dir=catalog_dir, domain=domain(path),
+                    decoded=decoded[k] if decoded else None))
             if on_done is not None:
                 on_done(result)
         except TermguardError as exc:
@@ -294,12 +311,43 @@ def translate_documents(
                 on_progress(done)
         return result
 
+    def prefetch(window: list[tuple[Path, SourceDocument | str]]) -> list[dict[str, ParagraphResult]]:
+        """The window's paragraphs decoded in one call per target.
+
+        Only documents without a catalog yet: where one exists, the catalog
+        decides what needs decoding (usually little), so nothing is decoded twice.
+        """
+        out: list[dict[str, ParagraphResult]] = []
+        for target in targets:
+            paragraphs: dict[str, None] = {}
+            for path, document in window:
+                if isinstance(document, str) or (
+                        catalog_dir is not None and catalog_path(catalog_dir, target.locale, domain(path)).exists()):
+                    continue
+                paragraphs.update(dict.fromkeys(p for _, p in document.paragraphs()))
+            try:
+                results = translate_paragraphs(target.engine, list(paragraphs), options, target.enforcer)
+            except TermguardError:
+                results = []  # each document then meets (and reports) the error itself
+            out.append({r.source: r for r in results})
+        return out
+
     if jobs <= 1:
-        for path in paths:
-            result = one(path)
-            yield result
-            if result.error and fail_fast:
-                return
+        pending = list(paths)
+        while pending:
+            window: list[tuple[Path, SourceDocument | str]] = []
+            size = 0
+            while pending and size < WINDOW_PARAGRAPHS and len(window) < WINDOW_DOCUMENTS:
+                path = pending.pop(0)
+                document = read(path)
+                window.append((path, document))
+                size += 0 if isinstance(document, str) else len(document.paragraphs())
+            decoded = prefetch(window) if len(window) > 1 else None
+            for path, document in window:
+                result = one(path, document, decoded)
+                yield result
+                if result.error and fail_fast:
+                    return
         return
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="termguard")
     try:

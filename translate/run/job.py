@@ -145,6 +145,7 @@ def run_locale(
     domain: str,
     progress: Callable[[int], None] | None = None,
     lock_timeout: float = 600.0,
+    decoded: dict[str, ParagraphResult] | None = None,
 ) -> LocaleRun:
     """Translate a document into one locale.
 
@@ -152,11 +153,21 @@ def run_locale(
     made with the same glossary, or an editor's work) are not decoded again,
     the catalog is merged and written only if it changed, and the output is
     rendered from it, so it carries the editors' reviewed translations.
+    ``decoded`` holds paragraphs already translated with the same engine,
+    options and enforcer (a batch decodes several documents in one call).
     """
+
+    def translate(paragraphs: list[str]) -> list[ParagraphResult]:
+        known = decoded or {}
+        rest = [p for p in paragraphs if p not in known]
+        fresh = {r.source: r for r in translate_paragraphs(engine, rest, options, enforcer, progress)} \
+            if rest else {}
+        return [known[p] if p in known else fresh[p] for p in paragraphs]
+
     digest = glossary.digest if glossary is not None and enforcer is not None else NO_GLOSSARY
     if catalog_dir is None:
         paragraphs = list(dict.fromkeys(p for _, p in document.paragraphs()))
-        results = translate_paragraphs(engine, paragraphs, options, enforcer, progress)
+        results = translate(paragraphs)
         by_source = {r.source: r for r in results}
         lines = [by_source[line].target if line.strip() else line for line in document.lines]
         text = document.to_text(lines)
@@ -175,7 +186,7 @@ def run_locale(
         # What produces each entry: reuse is decided per entry, not per glossary file.
         signature = RunSignature(argos_package, options, locale, glossary if enforcer is not None else None)
         todo = cat.needs_translation(document, digest, signature)
-        results = translate_paragraphs(engine, todo, options, enforcer, progress) if todo else []
+        results = translate(todo) if todo else []
         by_source = {r.source: r for r in results}
         cat.apply(document, {
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results

@@ -216,3 +216,32 @@ def test_endless_inputs_to_every_reader_are_one_line(tmp_path: Path, args: list[
     code, _, err = run(*args)
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and "/dev/zero" in err and "endless" in err
+
+
+# --------------------------------------------------------------------------- batching across documents
+
+
+def test_small_documents_are_decoded_together_with_the_same_result(coll: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of small documents: one decode call per window, each output as if translated alone."""
+    from translate.run import batch, job
+
+    texts = ["Karabakh is a region.", "Baku is a city.\n\nThe Lachin corridor is open.",
+             "Armenian officials still call the region Artsakh.", "Stepanakert was renamed Khankendi."]
+    folder = coll.parent / "many"
+    folder.mkdir()
+    for k, text in enumerate(texts):
+        (folder / f"d{k}.txt").write_text(text + "\n", encoding="utf-8")
+    alone = {}
+    for k in range(len(texts)):
+        code, out, err = run("translate", f"many/d{k}.txt", "--to", "qtc", "--no-catalog", "-o", "-")
+        assert code == 0, err
+        alone[k] = out
+    windows, singles = [], []
+    real_batch, real_job = batch.translate_paragraphs, job.translate_paragraphs
+    monkeypatch.setattr(batch, "translate_paragraphs", lambda e, p, *a, **kw: windows.append(p) or real_batch(e, p, *a, **kw))
+    monkeypatch.setattr(job, "translate_paragraphs", lambda e, p, *a, **kw: singles.append(p) or real_job(e, p, *a, **kw))
+    code, _, err = run("translate", "many", "-r", "--to", "qtc", "--no-catalog", "-o", "out/{name}.{locale}.txt")
+    assert code == 0, err
+    assert len(windows) == 1 and len(windows[0]) == 5 and singles == []
+    for k in range(len(texts)):
+        assert Path(f"out/d{k}.qtc.txt").read_text(encoding="utf-8") == alone[k]

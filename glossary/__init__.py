@@ -19,7 +19,7 @@ from glossary.errors import (
     UnknownConcept,
     UnknownLocale,
 )
-from glossary.load import default_glossary_path, lint, load_glossary
+from glossary.load import default_glossary_path, lint, lint_warnings, load_glossary
 from glossary.locales import display_name, normalize_locale, plural_forms
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
@@ -47,6 +47,7 @@ __all__ = [
     "default_glossary_path",
     "display_name",
     "lint",
+    "lint_warnings",
     "load_glossary",
     "normalize_locale",
     "plural_forms",

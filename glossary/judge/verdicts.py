@@ -24,7 +24,8 @@ Rules, in the order they are applied to a source occurrence:
    named by `use_instead`): none is `missing`, a deprecated or forbidden one
    `deprecated` / `forbidden`, the quotation-only term itself in our voice
    `forbidden`; an acceptable one is `ok` unless it is the other name of a
-   place with two names (`mismatch`) or the document already rendered the same
+   place with two names (`mismatch`: the glossary's `for` says which source
+   name each target name renders) or the document already rendered the same
    source term with another rendering (`inconsistent`).
 
 One target word admitted for two concepts that the source both names
@@ -289,7 +290,10 @@ class Judge:
                 kind=kind,
                 source=occurrence.text,
                 found=hit.text if hit else None,
-                expected=expected if kind != INCONSISTENT else [state.choice[self._key(target_id, occurrence)].rendering.text],
+                expected=(
+                    [state.choice[self._key(target_id, occurrence)].rendering.text] if kind == INCONSISTENT
+                    else (self._own_names(target_id, occurrence) or expected) if kind == MISMATCH
+                    else expected),
                 note=(hit.rendering.note if hit and kind in (DEPRECATED, FORBIDDEN) and hit.rendering.note else None)
                 or glossary.concepts[named].note,
                 quoted=occurrence.quoted,
@@ -357,8 +361,14 @@ class Judge:
         counterparts = self._counterparts.get(hit.concept_id, {})
         if not counterparts or occurrence.rendering is None:
             return True
-        source_name = counterparts.get(hit.rendering.text)
-        return source_name is None or source_name == occurrence.rendering.text
+        source_names = counterparts.get(hit.rendering.text)
+        return source_names is None or occurrence.rendering.text in source_names
+
+    def _own_names(self, target_id: str, occurrence: SourceOccurrence) -> list[str]:
+        """The target names the glossary gives for this occurrence's source name (places with two names)."""
+        if occurrence.rendering is None:
+            return []
+        return [t for t, names in self._counterparts.get(target_id, {}).items() if occurrence.rendering.text in names]
 
     def _kind(
         self,
@@ -392,9 +402,8 @@ class Judge:
         if hit.status is Status.DEPRECATED:
             return DEPRECATED, f"use {use}"
         in_first_mention = any(a <= hit.start and hit.end <= b for a, b in mention_spans.get(target_id, ()))
-        if not in_first_mention and not self._own_name(occurrence, hit) and hit.status is not Status.PREFERRED:
-            own = [t for t, s in self._counterparts.get(target_id, {}).items()
-                   if occurrence.rendering is not None and s == occurrence.rendering.text]
+        if not in_first_mention and not self._own_name(occurrence, hit):
+            own = self._own_names(target_id, occurrence)
             return MISMATCH, f"{hit.text!r} is the other name; for {occurrence.text!r} write {', '.join(own) or use}"
         key = self._key(target_id, occurrence)
         if in_first_mention:
@@ -530,28 +539,37 @@ def _attribute(hits: list[TargetHit], occurrences: Sequence[SourceOccurrence]) -
     return result
 
 
-def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str, str]:
-    """For a concept with two source names (a place with two names): target name -> source name.
+def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str, frozenset[str]]:
+    """For a concept with two source names (a place with two names): target name -> its source names.
 
-    A target name written as a source name is that name's own; when one of
-    two names on each side is left, those two belong together. Empty when the
-    pairing is not certain.
+    The glossary says it with each rendering's `for`. Where it does not, by
+    spelling: a target name written as a source name is that name's own, and
+    when one name on each side is left, those two belong together. A target
+    name absent from the map answers any source name (the pairing is not known).
     """
     source_names = [r.text for r in concept.terms.get(glossary.source, ()) if r.status.acceptable]
-    target_names = [r.text for r in concept.terms.get(locale, ()) if r.status.acceptable]
-    if len(source_names) < 2 or len(target_names) < 2:
+    targets = [r for r in concept.terms.get(locale, ()) if r.status.acceptable]
+    if len(source_names) < 2 or not targets:
         return {}
+    pairs = {r.text: frozenset(r.source_names) for r in targets if r.source_names}
+    unlinked = [r.text for r in targets if not r.source_names]
+    if not unlinked:
+        return pairs
     fold = fold_for(locale)
-    pairs: dict[str, str] = {}
-    for name in target_names:
+    claimed = {name for names in pairs.values() for name in names}
+    guessed: dict[str, str] = {}
+    for name in unlinked:
         same = [s for s in source_names if fold(s) == fold(name)]
         if len(same) == 1:
-            pairs[name] = same[0]
-    left_target = [t for t in target_names if t not in pairs]
-    left_source = [s for s in source_names if s not in pairs.values()]
+            guessed[name] = same[0]
+    left_target = [t for t in unlinked if t not in guessed]
+    left_source = [s for s in source_names if s not in guessed.values() and s not in claimed]
     if len(left_target) == 1 and len(left_source) == 1:
-        pairs[left_target[0]] = left_source[0]
-    return pairs if len(pairs) == len(target_names) else {}
+        guessed[left_target[0]] = left_source[0]
+    if len(pairs) + len(guessed) < len(targets) and not pairs:
+        return {}  # by spelling alone, all or nothing: a half-guessed pairing would mislead
+    pairs.update({name: frozenset({source}) for name, source in guessed.items()})
+    return pairs
 
 
 def _related_occurrence(

@@ -202,3 +202,22 @@ def test_a_link_on_the_source_locale_is_refused(tmp_path: Path) -> None:
         load_glossary(path)
     assert [p.message for p in caught.value.problems] == [
         "'for' of 'Khankendi' in concept 'town', locale en: the source names are what 'for' refers to"]
+
+
+def test_lint_shows_the_warnings_and_passes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate.cli_glossary import glossary_group
+
+    path = write(tmp_path, second="          for: Khankendi")
+    result = CliRunner().invoke(glossary_group, ["lint", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"warning: {path}:18: 'Степанакерт' of concept 'town', locale ru, has no 'for': the checks pair it "
+        "with a source name by spelling (add 'for:' with the en name it renders: Stepanakert, Khankendi)",
+        f"{path}: OK (1 concepts, 2 locales, 1 warning)",
+    ]
+    bad = write(tmp_path, first="          for: Stepanakertt")
+    result = CliRunner().invoke(glossary_group, ["lint", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:20: 'for' of 'Степанакерт'" in result.output

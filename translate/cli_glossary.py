@@ -24,6 +24,7 @@ from glossary import (
     check_source,
     default_glossary_path,
     lint,
+    lint_warnings,
     load_glossary,
     normalize_locale,
     read_document,
@@ -122,7 +123,11 @@ def lint_command(path: Path | None, glossary_path: Path | None) -> None:
     problems = lint(where)
     if not problems:
         glossary = load_glossary(where)
-        click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales)")
+        warnings = lint_warnings(glossary)
+        for warning in warnings:
+            click.echo(f"warning: {warning}")
+        extra = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales{extra})")
         return
     if len(problems) == 1 and problems[0].line is None:
         raise GlossaryInvalid(problems)  # missing or unreadable: the one line every command gives

@@ -45,6 +45,7 @@ from typing import Any
 
 from glossary.errors import UnknownLocale
 from glossary.judge.mentions import Mentions
+from glossary.load import two_name_concepts
 from glossary.locales import normalize_locale
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
 from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
@@ -198,7 +199,8 @@ class Judge:
         for concept in glossary.concepts.values():
             if concept.quotation is Quotation.ONLY and concept.use_instead:
                 self._quotation_only.setdefault(concept.use_instead, []).append(concept.id)
-        self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in glossary.concepts.values()}
+        # Only places with two names pair names ("treaty" / "peace treaty" are one concept's synonyms).
+        self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in two_name_concepts(glossary)}
         self._first_mentions = {
             c.id: self._fold(" ".join(c.first_mention[self.locale].split()))
             for c in glossary.concepts.values()
@@ -549,7 +551,7 @@ def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str
     """
     source_names = [r.text for r in concept.terms.get(glossary.source, ()) if r.status.acceptable]
     targets = [r for r in concept.terms.get(locale, ()) if r.status.acceptable]
-    if len(source_names) < 2 or not targets:
+    if len(source_names) < 2 or len(targets) < 2:
         return {}
     pairs = {r.text: frozenset(r.source_names) for r in targets if r.source_names}
     unlinked = [r.text for r in targets if not r.source_names]

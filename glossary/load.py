@@ -787,9 +787,9 @@ class _Validator:
                     ok = False
                     continue
                 values = [value] if isinstance(value, str) else list(value) if _is_seq(value) else []
-                bad = next((v for v in values if not isinstance(v, str) or not v.strip()), None if values else value)
+                bad: Any = next((v for v in values if not isinstance(v, str) or not v.strip()), None if values else value)
                 if not values or bad is not None:
-                    shown = list(bad) if _is_seq(bad) else bad
+                    shown = list(bad) if _is_seq(bad) else bad  # a plain list reads as YAML does
                     self.add(line, f"{what} must be an {source} name or a list of them, not {shown!r}",
                              f"e.g. 'for: {names[0] if names else 'Stepanakert'}'")
                     ok = False

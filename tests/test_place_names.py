@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import lint, lint_warnings, load_glossary
+from glossary import Status, lint, lint_warnings, load_glossary
 from glossary.errors import GlossaryInvalid
 from glossary.judge import Judge, Verdict
 
@@ -221,3 +221,25 @@ def test_lint_shows_the_warnings_and_passes(tmp_path: Path) -> None:
     result = CliRunner().invoke(glossary_group, ["lint", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:20: 'for' of 'Степанакерт'" in result.output
+
+
+def test_an_edit_of_a_place_keeps_its_links() -> None:
+    import difflib
+
+    from glossary import default_glossary_path
+    from glossary.load import load_glossary_text
+    from glossary.yaml_edit import edit_text
+
+    original = default_glossary_path().read_text(encoding="utf-8")
+    # A form added to the Russian Khankendi name, and a new admitted spelling.
+    text, _ = edit_text(original, "curated.yaml", "stepanakert-khankendi", "ru", "Ханкенди", Status.ADMITTED,
+                        ("Ханкендах",))
+    text, _ = edit_text(text, "curated.yaml", "stepanakert-khankendi", "ru", "Ханкенде", Status.ADMITTED, ())
+    changed = [line for line in difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert not any("for:" in line for line in changed), changed
+    glossary = load_glossary_text(text, "curated.yaml")
+    names = {r.text: r.source_names for r in glossary.concepts["stepanakert-khankendi"].terms["ru"]}
+    assert names == {"Степанакерт": ("Stepanakert",), "Ханкенди": ("Khankendi",), "Ханкенде": ()}
+    # The new spelling has no link yet: lint says so.
+    assert [w.message.split(",")[0] for w in lint_warnings(glossary)] == ["'Ханкенде' of concept 'stepanakert-khankendi'"]

@@ -138,6 +138,8 @@ def two_name_concepts(glossary: Glossary) -> list[Concept]:
 def lint_warnings(glossary: Glossary) -> list[Problem]:
     """What `lint` reports without failing: acceptable renderings of a two-name place with no `for`.
 
+    Only in locales with two acceptable names or more: with one there is nothing to pair.
+
     The checks then pair such a rendering with a source name by spelling,
     which only works where the names look alike in both scripts.
     """
@@ -146,7 +148,8 @@ def lint_warnings(glossary: Glossary) -> list[Problem]:
     for concept in two_name_concepts(glossary):
         names = ", ".join(r.text for r in concept.terms[glossary.source] if r.status.acceptable)
         for locale, renderings in concept.terms.items():
-            if locale == glossary.source:
+            # With one name in a locale there is nothing to pair.
+            if locale == glossary.source or sum(r.status.acceptable for r in renderings) < 2:
                 continue
             for rendering in renderings:
                 if rendering.status.acceptable and not rendering.source_names:

@@ -72,13 +72,14 @@ def _print_json(records: list[dict[str, Any]]) -> None:
 
 def _describe(violation: Violation) -> str:
     # Text from the documents and the glossary goes through `visible`: control,
-    # bidi and invisible characters are shown, never sent to the terminal.
+    # bidi and invisible characters are shown, never sent to the terminal. The
+    # quoted source and found text are marked first, so repr adds only quotes.
     head = f"{violation.paragraph}: {violation.kind} [{visible(violation.concept)}]"
     parts = []
     if violation.source:
-        parts.append(f"source {visible(repr(violation.source))}")
+        parts.append(f"source {repr(visible(violation.source, one_line=True))}")
     if violation.found:
-        parts.append(f"found {visible(repr(violation.found))}")
+        parts.append(f"found {repr(visible(violation.found, one_line=True))}")
     if violation.expected:
         parts.append(f"expected {visible(' / '.join(violation.expected))}")
     if violation.quoted:

@@ -243,3 +243,12 @@ def test_an_edit_of_a_place_keeps_its_links() -> None:
     assert names == {"Степанакерт": ("Stepanakert",), "Ханкенди": ("Khankendi",), "Ханкенде": ()}
     # The new spelling has no link yet: lint says so.
     assert [w.message.split(",")[0] for w in lint_warnings(glossary)] == ["'Ханкенде' of concept 'stepanakert-khankendi'"]
+
+
+@pytest.mark.parametrize("locale", ["de", "ru", "hy", "tr"])
+def test_one_name_given_for_two_goes_to_its_own_source_name(curated, locale: str) -> None:  # type: ignore[no-untyped-def]
+    stepanakert, khankendi, rest = TOWN[locale]
+    found = verdicts(curated, locale, "Stepanakert (Khankendi) was quiet.", f"{khankendi} {rest}")
+    assert [(v.kind, v.source, v.found) for v in found] == [("missing", "Stepanakert", None), ("ok", "Khankendi", khankendi)]
+    found = verdicts(curated, locale, "Khankendi, once Stepanakert, was quiet.", f"{stepanakert} {rest}")
+    assert [(v.kind, v.source, v.found) for v in found] == [("missing", "Khankendi", None), ("ok", "Stepanakert", stepanakert)]

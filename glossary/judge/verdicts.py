@@ -256,6 +256,16 @@ class Judge:
         for occurrence in occurrences:
             if occurrence.rendering is not None:
                 names.setdefault(occurrence.concept_id, set()).add(occurrence.rendering.text)
+        # A place with two names: each source name first takes its own name, so
+        # that "Stepanakert (Khankendi)" rendered "Chankendi" leaves Chankendi to
+        # Khankendi and Stepanakert missing, not the other way round.
+        reserved: dict[int, TargetHit] = {}
+        cursors: dict[tuple[str, str], int] = {}
+        for index, occurrence in enumerate(occurrences):
+            own_hit = self._own_hit(occurrence, pool, cursors)
+            if own_hit is not None:
+                pool.take(own_hit)
+                reserved[index] = own_hit
         verdicts: list[Verdict] = []
         for index, occurrence in enumerate(occurrences):
             concept = glossary.concepts[occurrence.concept_id]
@@ -270,7 +280,7 @@ class Judge:
                             if r.status.acceptable]
             else:
                 expected = [r.text for r in glossary.acceptable(target_id, self.locale)]
-            hit = self._pair(occurrence, concept, pool, wanted)
+            hit = reserved.get(index) or self._pair(occurrence, concept, pool, wanted)
             if hit is None and target_id != concept.id:
                 hit = self._pair(occurrence, concept, pool, [concept.id])
             if hit is None and self._quotation_only.get(target_id):
@@ -358,6 +368,30 @@ class Judge:
                 if rank[:3] == (0, 0, 0):
                     break  # nothing later in this concept's hits ranks higher
         return chosen
+
+    def _own_hit(
+        self, occurrence: SourceOccurrence, pool: _Pool, cursors: dict[tuple[str, str], int]
+    ) -> TargetHit | None:
+        """The first free acceptable hit that the glossary pairs with this occurrence's source name.
+
+        `cursors` remembers per source name where the last scan stopped: hits
+        before it are taken or another name's, so the pre-pass stays linear.
+        """
+        counterparts = self._counterparts.get(occurrence.concept_id)
+        if not counterparts or occurrence.rendering is None:
+            return None
+        name = occurrence.rendering.text
+        key = (occurrence.concept_id, name)
+        hits = pool.by_concept.get(occurrence.concept_id, ())
+        index = max(cursors.get(key, 0), pool.first_free(occurrence.concept_id))
+        while index < len(hits):
+            hit = hits[index]
+            index += 1
+            if not pool.taken(hit) and hit.status.acceptable and name in counterparts.get(hit.rendering.text, ()):
+                cursors[key] = index
+                return hit
+        cursors[key] = index
+        return None
 
     def _own_name(self, occurrence: SourceOccurrence, hit: TargetHit) -> bool:
         counterparts = self._counterparts.get(hit.concept_id, {})

@@ -252,3 +252,16 @@ def test_one_name_given_for_two_goes_to_its_own_source_name(curated, locale: str
     assert [(v.kind, v.source, v.found) for v in found] == [("missing", "Stepanakert", None), ("ok", "Khankendi", khankendi)]
     found = verdicts(curated, locale, "Khankendi, once Stepanakert, was quiet.", f"{stepanakert} {rest}")
     assert [(v.kind, v.source, v.found) for v in found] == [("missing", "Khankendi", None), ("ok", "Stepanakert", stepanakert)]
+
+
+def test_the_ladder_forces_the_name_the_judge_accepts(curated) -> None:  # type: ignore[no-untyped-def]
+    for locale in ("de", "ru", "tr"):
+        stepanakert, khankendi, _ = TOWN[locale]
+        judge = Judge(curated, locale)
+        for source, own in (("Khankendi", khankendi), ("Stepanakert", stepanakert)):
+            [occurrence] = [o for o in judge.occurrences(f"{source} was quiet.")]
+            assert [r.text for r in judge.renderings_for("stepanakert-khankendi", occurrence)] == [own]
+    # Any other concept: its preferred rendering.
+    judge = Judge(curated, "de")
+    [occurrence] = judge.occurrences("Karabakh was quiet.")
+    assert [r.text for r in judge.renderings_for("karabakh", occurrence)] == ["Karabach"]

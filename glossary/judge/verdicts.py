@@ -220,6 +220,20 @@ class Judge:
             for o in found
         ]
 
+    def renderings_for(self, target_id: str, occurrence: SourceOccurrence) -> list[Rendering]:
+        """The renderings that settle this occurrence, the one to write first.
+
+        For a place with two names, the names the glossary gives for this
+        source name (preferred first); otherwise the preferred rendering, or
+        every acceptable one when the locale has no preferred one.
+        """
+        acceptable = list(self.glossary.acceptable(target_id, self.locale))
+        own = set(self._own_names(target_id, occurrence))
+        if own:
+            return sorted((r for r in acceptable if r.text in own), key=lambda r: _RANK[r.status])
+        preferred = self.glossary.preferred(target_id, self.locale)
+        return [preferred] if preferred is not None else acceptable
+
     # -- judging
 
     def pair(self, source: str, target: str, number: int = 1) -> list[Verdict]:

@@ -46,8 +46,8 @@ def main() -> None:
         from argostranslate import package as argos_package
         from argostranslate.translate import apply_packaged_translation
 
-        from translate import packages
-        from translate.engine import DecodeOptions, Engine
+        from translate.argos import packages
+        from translate.argos.engine import DecodeOptions, Engine
 
         path = packages.install_file(TEST_MODEL).path
         sentences = [line.split("\t", 1)[0] for line in HELDOUT.read_text(encoding="utf-8").splitlines()

@@ -7,7 +7,7 @@ Cases (decoding excluded: a stand-in decoder returns the reversed text):
   edit-440-of-1000  a 1,000-paragraph document, then 440 of its paragraphs edited (a few words each)
   rerun-20000       a 20,000-paragraph document run again unchanged
   recheck-1000      1,000 reviewed entries re-checked against the curated glossary (what a run
-                    does after the glossary changed: `translate.job._reviewed_violations`)
+                    does after the glossary changed: `translate.run.job._reviewed_violations`)
 
 Each measured run is one catalog session as a translate run makes it: open,
 `needs_translation`, `apply`, write, and the rendered output. The old code is
@@ -52,13 +52,13 @@ def edited(texts: list[str], k: int, seed: int) -> list[str]:
 
 
 def worker(case: str, folder: Path) -> float:
-    from translate.catalog import (
+    from translate.catalogs.store import (
         CatalogUpdate,
         HeaderInfo,
         catalog_path,
         render_document,
     )
-    from translate.document import MachineTranslation, SourceDocument
+    from translate.run.document import MachineTranslation, SourceDocument
 
     header = HeaderInfo(argos_package="en->qtc 1.0")
     digest = "a" * 64
@@ -80,7 +80,7 @@ def worker(case: str, folder: Path) -> float:
         import polib
 
         from glossary import load_glossary
-        from translate.job import _reviewed_violations
+        from translate.run.job import _reviewed_violations
 
         glossary = load_glossary()
         terms = ["Karabakh", "Nagorno-Karabakh", "Artsakh", "Stepanakert", "Khankendi", "Lachin corridor"]

@@ -45,7 +45,7 @@ def _setup(repo: Path) -> Any:
     sys.path.insert(0, str(repo))
     import run
 
-    from glossary import locales
+    from glossary.termbase import locales
 
     try:
         locales.normalize_locale("qtr")
@@ -67,7 +67,7 @@ def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[
     import workloads
 
     from glossary import load_glossary
-    from translate import packages
+    from translate.argos import packages
 
     cfg = run.make_config(False, runs, None, threads)
     out: dict[str, Any] = {}
@@ -112,11 +112,11 @@ import ladder_cost
 run = ladder_cost._setup(__import__("pathlib").Path({repo!r}))
 import workloads
 from glossary import load_glossary
-from translate import packages
-from translate.document import SourceDocument
-from translate.engine import DecodeOptions, Engine
-from translate.enforce import Enforcer
-from translate.job import run_locale
+from translate.argos import packages
+from translate.run.document import SourceDocument
+from translate.argos.engine import DecodeOptions, Engine
+from translate.ladder.enforce import Enforcer
+from translate.run.job import run_locale
 package_dir = packages.install_file(__import__("pathlib").Path({package!r})).path
 engine = Engine(package_dir, intra_threads={threads})
 engine.load()

@@ -97,7 +97,7 @@ class Side:
 
 def evaluate(enforcer_for: Callable[[frozenset[str]], Any], engine: Any, matcher: Any, sources: list[str],
              refs: list[str]) -> dict[str, Any]:
-    from translate.enforce import LADDER
+    from translate.ladder.enforce import LADDER
 
     sides: dict[str, Side] = {}
     for name, ladder in (("plain", frozenset()), ("ladder", LADDER)):
@@ -150,7 +150,7 @@ def evaluate(enforcer_for: Callable[[frozenset[str]], Any], engine: Any, matcher
 
 
 def article_sentences() -> list[str]:
-    from translate.pipeline import split_paragraphs
+    from translate.run.pipeline import split_paragraphs
 
     paragraphs = [line for line in ARTICLE.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [s.text for sentences in split_paragraphs(paragraphs) for s in sentences]
@@ -181,9 +181,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 
     from glossary import SourceMatcher, TargetMatcher, load_glossary
-    from translate import packages
-    from translate.enforce import Enforcer
-    from translate.engine import Engine
+    from translate.argos import packages
+    from translate.argos.engine import Engine
+    from translate.ladder.enforce import Enforcer
 
     package_file, glossary_file, heldout_file = MODELS[args.model]
     package_dir = packages.install_file(package_file).path

@@ -4,7 +4,7 @@
 
 For the article and the term-dense text it logs every decode call the ladder
 makes (sentences, hypotheses, prefixes, bans, seconds) and times variant (d)
-against the limit (b) three ways, patching ``translate.enforce`` in this
+against the limit (b) three ways, patching ``translate.ladder.enforce`` in this
 process only:
 
   as-is       the ladder as it is in the tree
@@ -47,8 +47,8 @@ def main() -> None:
     os.environ["OMP_NUM_THREADS"] = os.environ["ARGOS_INTRA_THREADS"] = str(cfg.threads)
 
     from glossary import load_glossary
-    from translate import enforce, packages
-    from translate.engine import Engine
+    from translate.argos.engine import Engine
+    from translate.ladder import enforce, packages
 
     if args.model == "test":
         package_dir = packages.install_file(run.TEST_MODEL).path

@@ -14,7 +14,7 @@ document through the function `termguard check` uses, and scores:
 - false alarms: error findings that no plant explains (its finding, its `or`
   findings, and the `also` findings that follow from it).
 
-tests/test_precision.py asserts the bar (every plant caught, zero false
+tests/translate/ladder/test_precision.py asserts the bar (every plant caught, zero false
 alarms) with the same scorer.
 """
 
@@ -34,9 +34,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from glossary import load_glossary
-from glossary.checks import Violation, check_document
+from glossary.judge.checks import Violation, check_document
 from glossary.matching import SourceMatcher, TargetMatcher
-from glossary.model import Glossary
+from glossary.termbase.model import Glossary
 
 DATA = REPO / "tests" / "data" / "precision"
 

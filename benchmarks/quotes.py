@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from glossary import check_document, load_glossary  # noqa: E402
-from glossary.quotes import quoted_spans  # noqa: E402
+from glossary.matching.quotes import quoted_spans  # noqa: E402
 
 # The sizes the adversarial pass used (27 KB, 109 KB, 219 KB).
 SIZES = (27_000, 109_000, 219_000)

@@ -7,9 +7,9 @@ Translates ``--docs`` variants of the sample article (each a little different,
 each with its own fresh catalog, so every paragraph is really decoded) into
 ``qtc`` with the test model and the test glossary, through:
 
-  local-j1   translate.batch.translate_documents, jobs=1, 1 thread (the baseline)
+  local-j1   translate.run.batch.translate_documents, jobs=1, 1 thread (the baseline)
   local-j2   the same with jobs=2 (one engine, inter_threads=2, 1 thread each)
-  ray-1      translate.distributed.translate_documents_ray, 1 worker x 1 thread
+  ray-1      translate.run.distributed.translate_documents_ray, 1 worker x 1 thread
   ray-2      the same with 2 workers
 
 Every variant's time includes its model load(s) and catalog writes; the Ray
@@ -81,9 +81,9 @@ def make_documents(folder: Path, count: int) -> list[Path]:
 
 def run_local(paths: list[Path], package_dir: Path, jobs: int, catalogs: Path) -> dict[str, Any]:
     from glossary import load_glossary
-    from translate.batch import Target, translate_documents
-    from translate.enforce import Enforcer
-    from translate.engine import DecodeOptions, Engine
+    from translate.argos.engine import DecodeOptions, Engine
+    from translate.ladder.enforce import Enforcer
+    from translate.run.batch import Target, translate_documents
 
     start, cpu = time.perf_counter(), time.process_time()
     glossary = load_glossary(TEST_GLOSSARY)
@@ -95,8 +95,8 @@ def run_local(paths: list[Path], package_dir: Path, jobs: int, catalogs: Path) -
 
 
 def run_ray(paths: list[Path], package_dir: Path, workers: int, catalogs: Path) -> dict[str, Any]:
-    from translate.distributed import LocaleSpec, translate_documents_ray
-    from translate.engine import DecodeOptions
+    from translate.argos.engine import DecodeOptions
+    from translate.run.distributed import LocaleSpec, translate_documents_ray
 
     start, cpu = time.perf_counter(), time.process_time()
     spec = LocaleSpec(LOCALE, package_dir, "en->qtc 1.0", enforce=True)
@@ -138,8 +138,8 @@ def real_model_ratio(package_dir: Path, runs: int) -> dict[str, Any]:
     """Per-sentence decode time of an Argos-shaped model over the test model's."""
     from argos_shaped_model import FULL, cached_package, install_package
 
-    from translate.engine import DecodeOptions, Engine
-    from translate.pipeline import split_paragraphs
+    from translate.argos.engine import DecodeOptions, Engine
+    from translate.run.pipeline import split_paragraphs
 
     paragraphs = [p for p in ARTICLE.read_text(encoding="utf-8").splitlines() if p.strip()]
     sentences = [s.text for group in split_paragraphs(paragraphs) for s in group]
@@ -184,8 +184,8 @@ def real_model_ratio(package_dir: Path, runs: int) -> dict[str, Any]:
 _MEMORY_PROBE = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from translate.engine import DecodeOptions, Engine
-from translate.pipeline import split_paragraphs
+from translate.argos.engine import DecodeOptions, Engine
+from translate.run.pipeline import split_paragraphs
 import ctranslate2, sentencepiece  # the libraries' own footprint counts in the baseline
 if sys.argv[2] != "-":
     paragraphs = [p for p in open(sys.argv[3], encoding="utf-8").read().splitlines() if p.strip()]
@@ -248,8 +248,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     import ray
 
-    from translate import packages
-    from translate.distributed import start_local_cluster
+    from translate.argos import packages
+    from translate.run.distributed import start_local_cluster
 
     package_dir = packages.install_file(TEST_MODEL).path
     work = _HOME / "work"

@@ -14,7 +14,7 @@ loading is excluded from every variant):
   (a) argos    Argos' own path: ``PackageTranslation.hypotheses`` (one
                ``apply_packaged_translation`` per paragraph, Argos' settings)
   (b) limit    one ``translate_batch`` over all sentences of the text
-  (c) plain    termguard without a glossary (``translate.job.run_locale``)
+  (c) plain    termguard without a glossary (``translate.run.job.run_locale``)
   (d) glossary termguard with the benchmark glossary (the enforcement ladder)
 
 Variants are interleaved run by run, so drift of the machine hits all alike.
@@ -170,7 +170,7 @@ def _argos_translation(package_dir: Path, cfg: Config) -> Any:
     from argostranslate import translate as argos_translate
     from argostranslate.sbd import ISentenceBoundaryDetectionModel
 
-    from translate.segment import split_sentences
+    from translate.run.segment import split_sentences
 
     class OfflineSentencizer(ISentenceBoundaryDetectionModel):
         def split_sentences(self, text: str) -> list[str]:
@@ -199,7 +199,7 @@ class Bench:
         import sentencepiece
 
         from glossary import load_glossary
-        from translate.engine import DecodeOptions, Engine
+        from translate.argos.engine import DecodeOptions, Engine
 
         self.cfg = cfg
         self.package_dir = package_dir
@@ -230,7 +230,7 @@ class Bench:
         return {"output_lines": len(out.split("\n")), "output": out}
 
     def limit(self, text: str) -> dict[str, Any]:
-        from translate.segment import split_sentences
+        from translate.run.segment import split_sentences
 
         sentences = [s.text for line in text.split("\n") if line.strip() for s in split_sentences(line)]
         tokens = [self.sp.encode(s, out_type=str) for s in sentences]
@@ -240,9 +240,9 @@ class Bench:
         return {"sentences": len(outputs), "decode_calls": 1}
 
     def termguard(self, text: str, with_glossary: bool) -> dict[str, Any]:
-        from translate.document import SourceDocument
-        from translate.enforce import Enforcer
-        from translate.job import run_locale
+        from translate.ladder.enforce import Enforcer
+        from translate.run.document import SourceDocument
+        from translate.run.job import run_locale
 
         document = SourceDocument.from_text("bench.txt", text)
         # The CLI builds the enforcer per run; so does the benchmark (its
@@ -285,7 +285,7 @@ def check_argos_translates(text: str, output: str) -> int:
 
 def time_variants(bench: Bench, texts: dict[str, str], runs: int) -> dict[str, Any]:
     """Median wall time of every variant on every text; warm-up first, then interleaved runs."""
-    from translate.segment import split_sentences
+    from translate.run.segment import split_sentences
 
     variants = bench.variants()
     results: dict[str, Any] = {}
@@ -422,7 +422,7 @@ def _median_process_time(cmd: list[str], runs: int, env: dict[str, str], cwd: Pa
 
 def time_processes(cfg: Config, bench_package: Path, bench_glossary: Path, article_text: str) -> dict[str, Any]:
     """Whole-process wall time of `termguard --help` and of a re-run on unchanged inputs."""
-    from translate import packages
+    from translate.argos import packages
 
     cmd = _termguard_cmd()
     work = Path(tempfile.mkdtemp(prefix="termguard-bench-rerun-"))
@@ -589,7 +589,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     os.environ["OMP_NUM_THREADS"] = str(cfg.threads)
     os.environ["ARGOS_INTRA_THREADS"] = str(cfg.threads)
 
-    from translate import packages
+    from translate.argos import packages
 
     started = time.perf_counter()
     package_file = cached_package(cfg.shape, args.cache)

@@ -4,13 +4,6 @@ Pure Python: this package never imports the translation pipeline, Argos or
 CTranslate2, so it can check human translations on a machine with no model.
 """
 
-from glossary.checks import (
-    Violation,
-    check_document,
-    check_source,
-    read_document,
-    split_lines,
-)
 from glossary.errors import (
     GlossaryError,
     GlossaryInvalid,
@@ -19,10 +12,17 @@ from glossary.errors import (
     UnknownConcept,
     UnknownLocale,
 )
-from glossary.load import default_glossary_path, lint, lint_warnings, load_glossary
-from glossary.locales import display_name, normalize_locale, plural_forms
+from glossary.judge.checks import (
+    Violation,
+    check_document,
+    check_source,
+    read_document,
+    split_lines,
+)
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
-from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+from glossary.termbase.load import default_glossary_path, lint, lint_warnings, load_glossary
+from glossary.termbase.locales import display_name, normalize_locale, plural_forms
+from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
 __all__ = [
     "Concept",

@@ -44,7 +44,7 @@ def packages_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def _shared_model_dir() -> Iterator[Path]:
     """The test model installed once per session through the real install path."""
-    from translate import packages
+    from translate.argos import packages
 
     folder = _HOME / "shared-packages"
     folder.mkdir(exist_ok=True)

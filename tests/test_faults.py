@@ -4,7 +4,7 @@ runs at once, an editor's save landing mid-run, Ctrl-C.
 The kill and Ctrl-C cases run the real CLI in a child process with the test
 model; the others run it in-process. Library-level cases of the same faults
 (killed writer inside the atomic write, injected write errors, concurrent
-sessions) are in tests/test_catalog.py; these go through `termguard translate`.
+sessions) are in tests/translate/catalogs/test_catalog.py; these go through `termguard translate`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TEST_MODEL
-from translate.catalog import (
+from translate.catalogs.store import (
     CatalogParseError,
     CatalogUpdate,
     HeaderInfo,
@@ -34,7 +34,7 @@ from translate.catalog import (
     load_catalog,
 )
 from translate.cli import main
-from translate.document import MachineTranslation, SourceDocument
+from translate.run.document import MachineTranslation, SourceDocument
 
 QTC_GLOSSARY = REPO / "tests" / "model" / "glossary-qtc.yaml"
 HELDOUT = REPO / "tests" / "model" / "heldout.tsv"
@@ -229,7 +229,7 @@ def test_ctrl_c_in_process_is_exit_130(runner: CliRunner, monkeypatch: pytest.Mo
         raise KeyboardInterrupt
 
     monkeypatch.setattr("glossary.load_glossary", interrupted)
-    monkeypatch.setattr("translate.cli_glossary.load_glossary", interrupted)
+    monkeypatch.setattr("translate.cli.glossary.load_glossary", interrupted)
     result = runner.invoke(main, ["glossary", "show"])
     assert result.exit_code == 130
     assert result.output.strip().splitlines() == ["Interrupted."]
@@ -365,7 +365,7 @@ def test_two_runs_on_the_same_catalogs_at_once_lose_nothing(tmp_path: Path, pack
 @needs_model
 def test_editor_save_landing_mid_run_is_merged(runner: CliRunner, test_model: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from translate import job
+    from translate.run import job
 
     catalogs = tmp_path / "locales"
     doc = tmp_path / "article.txt"

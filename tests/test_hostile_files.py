@@ -4,7 +4,7 @@ Each case builds the hostile file itself and checks three things: it is
 refused (or rendered inert) with one clear line, nothing is read or fetched
 that the file points at, and nothing is left behind. The basic archive cases
 (not a zip, zip slip, absolute path, symlink, two top folders, missing
-metadata/model) live in tests/test_models.py; these are the ones it lacks.
+metadata/model) live in tests/translate/argos/test_models.py; these are the ones it lacks.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import TEST_MODEL
-from translate import packages
-from translate.catalog import CatalogParseError, CatalogUpdate, HeaderInfo, catalog_path
+from translate.argos import packages
+from translate.catalogs.store import CatalogParseError, CatalogUpdate, HeaderInfo, catalog_path
 from translate.cli import main
-from translate.document import MachineTranslation, SourceDocument
+from translate.run.document import MachineTranslation, SourceDocument
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 EXCHANGE = Path(__file__).resolve().parent / "data" / "exchange"
@@ -468,7 +468,7 @@ class _LiveContent(HTMLParser):
 
 
 def test_html_report_keeps_hostile_text_inert(tmp_path: Path) -> None:
-    report = pytest.importorskip("translate.report")
+    report = pytest.importorskip("translate.review_page.page")
     from glossary import load_glossary
 
     glossary = load_glossary(REPORT / "glossary.yaml")

@@ -142,8 +142,8 @@ def test_layout_installs_from_file_and_the_ladder_bans_and_forces(layout: Layout
     assert [r["outcome"] for r in records] and all(r["outcome"] in ("settled", "forced", "substituted")
                                                    for r in records)
     # The force step's mechanism on this layout: a prefix in the model's own target pieces is written.
-    from translate import packages
-    from translate.engine import Engine
+    from translate.argos import packages
+    from translate.argos.engine import Engine
 
     engine = Engine(packages.installed_packages()[0].path)
     pieces = engine.target_pieces(PREFERRED)
@@ -154,8 +154,8 @@ def test_layout_installs_from_file_and_the_ladder_bans_and_forces(layout: Layout
 
 
 def test_opus_target_pieces_come_from_the_model_vocabulary(built: dict[str, Path], packages_dir: Path) -> None:
-    from translate import packages
-    from translate.engine import Engine
+    from translate.argos import packages
+    from translate.argos.engine import Engine
 
     installed = packages.install_file(built["opus-mt-source-only"]).installed
     engine = Engine(installed.path)
@@ -169,8 +169,8 @@ def test_opus_target_pieces_come_from_the_model_vocabulary(built: dict[str, Path
 
 
 def test_bpe_target_pieces_carry_the_joiner(built: dict[str, Path], packages_dir: Path) -> None:
-    from translate import packages
-    from translate.engine import Engine
+    from translate.argos import packages
+    from translate.argos.engine import Engine
 
     engine = Engine(packages.install_file(built["opus-mt-bpe"]).installed.path)
     for pieces in engine.target_pieces(PREFERRED):
@@ -180,8 +180,8 @@ def test_bpe_target_pieces_carry_the_joiner(built: dict[str, Path], packages_dir
 
 def test_a_sentence_longer_than_the_positions_is_split_and_fully_translated(
         built: dict[str, Path], packages_dir: Path, runner: CliRunner, tmp_path: Path) -> None:
-    from translate import packages
-    from translate.engine import Engine
+    from translate.argos import packages
+    from translate.argos.engine import Engine
 
     installed = packages.install_file(built["argos-train-joint"]).installed
     assert Engine(installed.path).max_source_tokens == 127  # 256 positions, half for the output
@@ -196,9 +196,9 @@ def test_a_sentence_longer_than_the_positions_is_split_and_fully_translated(
 
 
 def test_split_parts_are_all_sent_to_the_decoder(built: dict[str, Path], packages_dir: Path) -> None:
-    from translate import packages
-    from translate.engine import Engine
-    from translate.pipeline import translate_paragraphs
+    from translate.argos import packages
+    from translate.argos.engine import Engine
+    from translate.run.pipeline import translate_paragraphs
 
     engine = Engine(packages.install_file(built["argos-train-joint"]).installed.path)
     seen: list[str] = []
@@ -299,7 +299,7 @@ def test_pivot_through_english_enforces_on_the_leg_into_the_target(
     import polib
     from layouts import INTO_ENGLISH
 
-    from translate.catalog import ARGOS_HEADER
+    from translate.catalogs.store import ARGOS_HEADER
 
     for package in (build(INTO_ENGLISH, tmp_path / "pkg"), built["opus-mt-source-only"]):
         assert runner.invoke(main, ["models", "install-file", str(package)]).exit_code == 0

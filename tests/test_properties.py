@@ -1,11 +1,11 @@
 """Property-based tests that the per-module suites do not already have.
 
 Already elsewhere (with their example counts):
-- tests/test_segment.py: split_sentences then join is the paragraph, any text without LF (300);
-- tests/test_glossary_matching.py: matching never raises (200), every planted
+- tests/translate/run/test_segment.py: split_sentences then join is the paragraph, any text without LF (300);
+- tests/glossary/matching/test_glossary_matching.py: matching never raises (200), every planted
   source term behind punctuation filler is found (200);
-- tests/test_catalog.py: a raw entry written and read back keeps any msgid/msgstr (150);
-- tests/test_exchange.py: generated glossaries survive YAML and TBX round trips (60).
+- tests/translate/catalogs/test_catalog.py: a raw entry written and read back keeps any msgid/msgstr (150);
+- tests/glossary/exchange/test_exchange.py: generated glossaries survive YAML and TBX round trips (60).
 
 Here (example counts in each @settings): documents with any line breaks, BOM
 and CR; sentence-shaped paragraphs; planted source and target terms in
@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 from test_exchange import glossaries
 
 from glossary import SourceMatcher, TargetMatcher, load_glossary
-from glossary.csvx import export_csv, import_csv
-from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
-from glossary.po_exchange import export_po, import_po, write_po
-from translate.catalog import CatalogUpdate, HeaderInfo, catalog_path, load_catalog, render_document
-from translate.document import MachineTranslation, SourceDocument
-from translate.segment import join_sentences, split_sentences
+from glossary.exchange.csvx import export_csv, import_csv
+from glossary.exchange.po import export_po, import_po, write_po
+from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path, load_catalog, render_document
+from translate.run.document import MachineTranslation, SourceDocument
+from translate.run.segment import join_sentences, split_sentences
 
 SMALL = Path(__file__).resolve().parent / "data" / "glossary" / "small.yaml"
 GLOSSARY = load_glossary(SMALL)
@@ -222,7 +222,7 @@ def _shared_source_term() -> Glossary:
 @example(_shared_source_term(), "deepl")
 @given(glossaries(), st.sampled_from(["deepl", "amazon"]))
 def test_csv_round_trip_of_generated_glossaries_has_no_changes(generated: Glossary, shape: str) -> None:
-    from glossary.changes import ExchangeError
+    from glossary.edit.changes import ExchangeError
 
     for locale in _target_locales(generated):
         try:

@@ -28,10 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from glossary import load_glossary
-    from translate import packages
-    from translate.enforce import Enforcer
-    from translate.engine import Engine
-    from translate.pipeline import split_paragraphs
+    from translate.argos import packages
+    from translate.argos.engine import Engine
+    from translate.ladder.enforce import Enforcer
+    from translate.run.pipeline import split_paragraphs
 
     engine = Engine(packages.find_installed("en", args.to).path)
     enforcer = Enforcer(load_glossary(args.glossary), args.to)

@@ -32,15 +32,15 @@ from glossary.edit.tree import (
     set_key,
     set_locale_key,
 )
+from glossary.edit.yaml_write import concept_to_mapping, to_commented
 from glossary.errors import GlossaryInvalid
-from glossary.load import (
+from glossary.termbase.load import (
     CONCEPT_KEYS,
     RENDERING_KEYS,
     load_glossary_data,
     validate_tree,
 )
-from glossary.model import DEFAULT_STEM_MAX, Glossary
-from glossary.yaml_write import concept_to_mapping, to_commented
+from glossary.termbase.model import DEFAULT_STEM_MAX, Glossary
 
 __all__ = ["Applied", "apply_edits"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from glossary.edit.records import Change, check_preconditions, value_of
 from glossary.errors import UnknownConcept
-from glossary.model import Glossary, Status
+from glossary.termbase.model import Glossary, Status
 
 __all__ = ["expand_edits", "rendering_edit"]
 

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from glossary.edit.yaml_write import concept_to_mapping, rendering_to_mapping
 from glossary.errors import GlossaryError
-from glossary.model import Glossary, Status
-from glossary.yaml_write import concept_to_mapping, rendering_to_mapping
+from glossary.termbase.model import Glossary, Status
 
 __all__ = [
     "LOCALE_FIELDS",

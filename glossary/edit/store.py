@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary import files
-from glossary.load import load_glossary_data, read_glossary_bytes
-from glossary.model import Glossary
+from glossary.termbase.load import load_glossary_data, read_glossary_bytes
+from glossary.termbase.model import Glossary
 
 __all__ = ["GlossaryFile", "encode_like", "read_glossary_file"]
 

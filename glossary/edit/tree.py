@@ -12,7 +12,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from glossary.edit.records import EditError
 from glossary.errors import UnknownLocale
-from glossary.locales import normalize_locale
+from glossary.termbase.locales import normalize_locale
 
 __all__ = [
     "append_item",

@@ -13,8 +13,9 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from types import TracebackType
 
 import filelock
 
@@ -70,3 +71,43 @@ def locked(path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) ->
         yield
     finally:
         lock.release()
+
+
+# The object form of `locked`, for code that acquires and releases in separate calls.
+# ``FileLock(path_of_x + ".lock")`` guards ``x``: the ``.lock`` name is only a key, no file is created next to ``x``.
+class FileLock:
+    """``with FileLock(path, timeout=30):`` -- blocks up to ``timeout`` seconds."""
+
+    def __init__(self, path: Path, timeout: float = 60.0, poll_interval: float = 0.05) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._guarded = self.path.with_name(self.path.name[: -len(".lock")]) if self.path.name.endswith(".lock") else self.path
+        self._held: AbstractContextManager[None] | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self._held is not None
+
+    def acquire(self) -> None:
+        if self._held is not None:
+            raise RuntimeError(f"{self.path} is already locked by this object")
+        held = locked(self._guarded, timeout=self.timeout)
+        held.__enter__()
+        self._held = held
+
+    def release(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.__exit__(None, None, None)
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()

@@ -45,10 +45,10 @@ from typing import Any
 
 from glossary.errors import UnknownLocale
 from glossary.judge.mentions import Mentions
-from glossary.load import two_name_concepts
-from glossary.locales import normalize_locale
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
-from glossary.model import Concept, Glossary, Policy, Quotation, Rendering, Status
+from glossary.termbase.load import two_name_concepts
+from glossary.termbase.locales import normalize_locale
+from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
 OK = "ok"
 QUOTED = "quoted"

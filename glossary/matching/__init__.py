@@ -33,7 +33,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from glossary.locales import language_of, normalize_locale
 from glossary.matching.morphology import (
     MorphIndex,
     Morphology,
@@ -52,8 +51,9 @@ from glossary.matching.normalize import (
 from glossary.matching.normalize import (
     visible as visible,
 )
-from glossary.model import Glossary, Policy, Rendering, Status
-from glossary.quotes import depths_at, quoted_spans
+from glossary.matching.quotes import depths_at, quoted_spans
+from glossary.termbase.locales import language_of, normalize_locale
+from glossary.termbase.model import Glossary, Policy, Rendering, Status
 
 # A word: a letter or digit, then letters, digits and the combining marks that
 # may follow them (an underscore inside a word is kept: this form of the

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glossary.locales import language_of
+from glossary.termbase.locales import language_of
 
 # The matcher's word pattern (glossary/matching.py, _TOKEN), to tell which
 # words of a surface are capitalised.

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import polib
 
 from glossary.judge import Judge, Verdict
-from translate.catalog import _machine_mark, _text_hash, entry_is_reviewed, load_catalog
+from translate.catalogs.store import _machine_mark, _text_hash, entry_is_reviewed, load_catalog
 
 STEPS_PREFIX = "termguard:steps="
-# One letter per ladder step (translate.enforce); "-" is not used: wrapping
+# One letter per ladder step (translate.ladder.enforce); "-" is not used: wrapping
 # tools break comments at hyphens.
 _CODES = {"decode": "d", "ban": "b", "choose": "c", "force": "f", "substitute": "s",
           "give-up": "g", "none": "n"}

@@ -56,7 +56,7 @@ class RunSignature:
     """
 
     package: str
-    options: Any  # translate.engine.DecodeOptions
+    options: Any  # translate.argos.engine.DecodeOptions
     locale: str
     glossary: Glossary | None = None
     _base: str = field(init=False, default="")

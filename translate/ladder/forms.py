@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from glossary.model import Rendering
+from glossary.termbase.model import Rendering
 
 
 def _fold(text: str) -> str:

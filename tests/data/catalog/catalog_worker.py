@@ -1,4 +1,4 @@
-"""Child process for tests/test_catalog.py: runs catalog update sessions until told or killed.
+"""Child process for tests/translate/catalogs/test_catalog.py: runs catalog update sessions until told or killed.
 
 usage: catalog_worker.py REPO MODE CATALOG [ARG]
 
@@ -18,8 +18,8 @@ from pathlib import Path
 REPO, MODE, CATALOG = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 sys.path.insert(0, REPO)
 
-from translate.catalog import CatalogUpdate, HeaderInfo  # noqa: E402
-from translate.document import MachineTranslation, SourceDocument  # noqa: E402
+from translate.catalogs.store import CatalogUpdate, HeaderInfo  # noqa: E402
+from translate.run.document import MachineTranslation, SourceDocument  # noqa: E402
 
 HEADER = HeaderInfo(argos_package="en->qtc 1.0")
 PARAGRAPHS = 3000

@@ -1,0 +1,1 @@
+"""The editors' workflow: proposals, their history, and semantic diffs of glossaries."""

@@ -1,0 +1,1 @@
+"""The termbase core: the glossary model, loading and validation, locale names."""

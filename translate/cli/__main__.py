@@ -1,0 +1,5 @@
+"""`python -m translate.cli`: the termguard command."""
+
+from translate.cli import main
+
+main()

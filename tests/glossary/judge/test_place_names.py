@@ -16,7 +16,7 @@ from glossary import Status, lint, lint_warnings, load_glossary
 from glossary.errors import GlossaryInvalid
 from glossary.judge import Judge, Verdict
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[2]
 
 # locale -> (the Stepanakert name, the Khankendi name, a verb phrase "was quiet")
 TOWN = {
@@ -207,7 +207,7 @@ def test_a_link_on_the_source_locale_is_refused(tmp_path: Path) -> None:
 def test_lint_shows_the_warnings_and_passes(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from translate.cli_glossary import glossary_group
+    from translate.cli.glossary import glossary_group
 
     path = write(tmp_path, second="          for: Khankendi")
     result = CliRunner().invoke(glossary_group, ["lint", str(path)])
@@ -227,8 +227,8 @@ def test_an_edit_of_a_place_keeps_its_links() -> None:
     import difflib
 
     from glossary import default_glossary_path
-    from glossary.load import load_glossary_text
-    from glossary.yaml_edit import edit_text
+    from glossary.edit.yaml_edit import edit_text
+    from glossary.termbase.load import load_glossary_text
 
     original = default_glossary_path().read_text(encoding="utf-8")
     # A form added to the Russian Khankendi name, and a new admitted spelling.

@@ -20,7 +20,7 @@ from glossary.judge.checks import (
     split_lines,
 )
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
-from glossary.termbase.load import default_glossary_path, lint, load_glossary
+from glossary.termbase.load import default_glossary_path, lint, lint_warnings, load_glossary
 from glossary.termbase.locales import display_name, normalize_locale, plural_forms
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
@@ -47,6 +47,7 @@ __all__ = [
     "default_glossary_path",
     "display_name",
     "lint",
+    "lint_warnings",
     "load_glossary",
     "normalize_locale",
     "plural_forms",

@@ -31,8 +31,12 @@ def main() -> None:
     for concept in data["concepts"]:
         english = concept["terms"]["en"]
         rendered = []
+        # A place with two names: each ciphered name renders its English one.
+        two_names = bool(concept.get("first_mention"))
         for term in english:
             item = {"text": cipher_text(term["text"]), "status": term["status"]}
+            if two_names and term["status"] in ("preferred", "admitted"):
+                item["for"] = str(term["text"])
             forms = [cipher_text(f) for f in term.get("forms", []) or []]
             if forms:
                 item["forms"] = forms

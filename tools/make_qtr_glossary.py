@@ -98,9 +98,14 @@ def main() -> None:
     for concept in data["concepts"]:
         english = concept["terms"]["en"]
         rendered = []
+        # A place with two names: each rendered name renders its English one.
+        two_names = bool(concept.get("first_mention"))
         for term in english:
             item = rendering(str(term["text"]), str(term["status"]))
             if item is not None and all(item["text"] != r["text"] for r in rendered):
+                if two_names and term["status"] in ("preferred", "admitted"):
+                    item = {"text": item["text"], "status": item["status"], "for": str(term["text"]),
+                            **{k: v for k, v in item.items() if k not in ("text", "status")}}
                 rendered.append(item)
         if concept["id"] in SYNONYM_CONCEPTS:
             if concept["id"] == "peace-agreement":

@@ -32,6 +32,9 @@ _HEADER = "# Glossary of contested terms; the format is described in docs/glossa
 def rendering_to_mapping(rendering: Rendering) -> dict[str, Any]:
     """A rendering as the plain mapping the YAML file holds (keys in documented order)."""
     data: dict[str, Any] = {"text": rendering.text, "status": rendering.status.value}
+    if rendering.source_names:
+        names = rendering.source_names
+        data["for"] = names[0] if len(names) == 1 else list(names)
     if rendering.forms:
         data["forms"] = list(rendering.forms)
     if rendering.stem is not None:

@@ -24,6 +24,7 @@ Mapping (YAML field -> TBX):
 | `status` | `<termNote type="administrativeStatus">`: preferred -> `preferredTerm-admn-sts`, admitted -> `admittedTerm-admn-sts`, deprecated -> `deprecatedTerm-admn-sts`, forbidden -> `deprecatedTerm-admn-sts` plus `<termNote type="termguardStatus">forbidden</termNote>` (TBX-Basic has no forbidden status; a tool that ignores the marker still sees "deprecated", the safe reading) |
 | `forms` | one `<termNote type="termguardForm">` per form, in order |
 | `stem`, `stem_max` | `<termNote type="termguardStem">`, `<termNote type="termguardStemMax">` |
+| `for` | one `<termNote type="termguardFor">` per source name, in order |
 | rendering `note` | `<note>` in the termSec |
 | history record | `<transacGrp>` in the conceptEntry: `<transac type="transactionType">` (origination for an `add`, else modification), `<transacNote type="responsibility">` = by, `<date>` = when (as given), `<transacNote type="termguardAction">`, `<transacNote type="termguardLocale">`, `<note>` = reason |
 
@@ -238,6 +239,8 @@ def _write_term(writer: _Writer, lang_sec: ET.Element, rendering: Rendering, whe
         writer.child(term_sec, "termNote", rendering.stem, f"stem of {rendering.text!r} in {where}", type="termguardStem")
     if rendering.stem is not None or rendering.stem_max != DEFAULT_STEM_MAX:
         writer.child(term_sec, "termNote", str(rendering.stem_max), type="termguardStemMax")
+    for name in rendering.source_names:
+        writer.child(term_sec, "termNote", name, f"'for' of {rendering.text!r} in {where}", type="termguardFor")
     if rendering.note is not None:
         writer.child(term_sec, "note", rendering.note, f"note of {rendering.text!r} in {where}")
 
@@ -529,6 +532,7 @@ class _Reader:
         stem: str | None = None
         stem_max = DEFAULT_STEM_MAX
         note_parts: list[str] = []
+        source_names: list[str] = []
         ok = True
         for child in term_sec:
             kind, dtype = _local(child), child.get("type")
@@ -556,6 +560,9 @@ class _Reader:
             elif kind == "termNote" and dtype == "termguardForm":
                 if _text_of(child):
                     forms.append(_text_of(child))
+            elif kind == "termNote" and dtype == "termguardFor":
+                if _text_of(child):
+                    source_names.append(_text_of(child))
             elif kind == "termNote" and dtype == "termguardStem":
                 stem = _text_of(child) or None
             elif kind == "termNote" and dtype == "termguardStemMax":
@@ -587,6 +594,7 @@ class _Reader:
             stem_max=stem_max,
             note=" ".join(note_parts) if note_parts else None,
             line=self.line(term_sec),
+            source_names=tuple(source_names),
         )
 
     def transaction(self, group: ET.Element, concept_id: str, locale: str | None) -> None:

@@ -24,7 +24,8 @@ Rules, in the order they are applied to a source occurrence:
    named by `use_instead`): none is `missing`, a deprecated or forbidden one
    `deprecated` / `forbidden`, the quotation-only term itself in our voice
    `forbidden`; an acceptable one is `ok` unless it is the other name of a
-   place with two names (`mismatch`) or the document already rendered the same
+   place with two names (`mismatch`: the glossary's `for` says which source
+   name each target name renders) or the document already rendered the same
    source term with another rendering (`inconsistent`).
 
 One target word admitted for two concepts that the source both names
@@ -45,6 +46,7 @@ from typing import Any
 from glossary.errors import UnknownLocale
 from glossary.judge.mentions import Mentions
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
+from glossary.termbase.load import two_name_concepts
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
@@ -197,7 +199,8 @@ class Judge:
         for concept in glossary.concepts.values():
             if concept.quotation is Quotation.ONLY and concept.use_instead:
                 self._quotation_only.setdefault(concept.use_instead, []).append(concept.id)
-        self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in glossary.concepts.values()}
+        # Only places with two names pair names ("treaty" / "peace treaty" are one concept's synonyms).
+        self._counterparts = {c.id: _counterparts(glossary, c, self.locale) for c in two_name_concepts(glossary)}
         self._first_mentions = {
             c.id: self._fold(" ".join(c.first_mention[self.locale].split()))
             for c in glossary.concepts.values()
@@ -216,6 +219,20 @@ class Judge:
             if not o.quoted and self.mentions.mentioned(source, o.start, o.end) else o
             for o in found
         ]
+
+    def renderings_for(self, target_id: str, occurrence: SourceOccurrence) -> list[Rendering]:
+        """The renderings that settle this occurrence, the one to write first.
+
+        For a place with two names, the names the glossary gives for this
+        source name (preferred first); otherwise the preferred rendering, or
+        every acceptable one when the locale has no preferred one.
+        """
+        acceptable = list(self.glossary.acceptable(target_id, self.locale))
+        own = set(self._own_names(target_id, occurrence))
+        if own:
+            return sorted((r for r in acceptable if r.text in own), key=lambda r: _RANK[r.status])
+        preferred = self.glossary.preferred(target_id, self.locale)
+        return [preferred] if preferred is not None else acceptable
 
     # -- judging
 
@@ -253,6 +270,16 @@ class Judge:
         for occurrence in occurrences:
             if occurrence.rendering is not None:
                 names.setdefault(occurrence.concept_id, set()).add(occurrence.rendering.text)
+        # A place with two names: each source name first takes its own name, so
+        # that "Stepanakert (Khankendi)" rendered "Chankendi" leaves Chankendi to
+        # Khankendi and Stepanakert missing, not the other way round.
+        reserved: dict[int, TargetHit] = {}
+        cursors: dict[tuple[str, str], int] = {}
+        for index, occurrence in enumerate(occurrences):
+            own_hit = self._own_hit(occurrence, pool, cursors)
+            if own_hit is not None:
+                pool.take(own_hit)
+                reserved[index] = own_hit
         verdicts: list[Verdict] = []
         for index, occurrence in enumerate(occurrences):
             concept = glossary.concepts[occurrence.concept_id]
@@ -267,7 +294,7 @@ class Judge:
                             if r.status.acceptable]
             else:
                 expected = [r.text for r in glossary.acceptable(target_id, self.locale)]
-            hit = self._pair(occurrence, concept, pool, wanted)
+            hit = reserved.get(index) or self._pair(occurrence, concept, pool, wanted)
             if hit is None and target_id != concept.id:
                 hit = self._pair(occurrence, concept, pool, [concept.id])
             if hit is None and self._quotation_only.get(target_id):
@@ -289,7 +316,10 @@ class Judge:
                 kind=kind,
                 source=occurrence.text,
                 found=hit.text if hit else None,
-                expected=expected if kind != INCONSISTENT else [state.choice[self._key(target_id, occurrence)].rendering.text],
+                expected=(
+                    [state.choice[self._key(target_id, occurrence)].rendering.text] if kind == INCONSISTENT
+                    else (self._own_names(target_id, occurrence) or expected) if kind == MISMATCH
+                    else expected),
                 note=(hit.rendering.note if hit and kind in (DEPRECATED, FORBIDDEN) and hit.rendering.note else None)
                 or glossary.concepts[named].note,
                 quoted=occurrence.quoted,
@@ -353,12 +383,42 @@ class Judge:
                     break  # nothing later in this concept's hits ranks higher
         return chosen
 
+    def _own_hit(
+        self, occurrence: SourceOccurrence, pool: _Pool, cursors: dict[tuple[str, str], int]
+    ) -> TargetHit | None:
+        """The first free acceptable hit that the glossary pairs with this occurrence's source name.
+
+        `cursors` remembers per source name where the last scan stopped: hits
+        before it are taken or another name's, so the pre-pass stays linear.
+        """
+        counterparts = self._counterparts.get(occurrence.concept_id)
+        if not counterparts or occurrence.rendering is None:
+            return None
+        name = occurrence.rendering.text
+        key = (occurrence.concept_id, name)
+        hits = pool.by_concept.get(occurrence.concept_id, ())
+        index = max(cursors.get(key, 0), pool.first_free(occurrence.concept_id))
+        while index < len(hits):
+            hit = hits[index]
+            index += 1
+            if not pool.taken(hit) and hit.status.acceptable and name in counterparts.get(hit.rendering.text, ()):
+                cursors[key] = index
+                return hit
+        cursors[key] = index
+        return None
+
     def _own_name(self, occurrence: SourceOccurrence, hit: TargetHit) -> bool:
         counterparts = self._counterparts.get(hit.concept_id, {})
         if not counterparts or occurrence.rendering is None:
             return True
-        source_name = counterparts.get(hit.rendering.text)
-        return source_name is None or source_name == occurrence.rendering.text
+        source_names = counterparts.get(hit.rendering.text)
+        return source_names is None or occurrence.rendering.text in source_names
+
+    def _own_names(self, target_id: str, occurrence: SourceOccurrence) -> list[str]:
+        """The target names the glossary gives for this occurrence's source name (places with two names)."""
+        if occurrence.rendering is None:
+            return []
+        return [t for t, names in self._counterparts.get(target_id, {}).items() if occurrence.rendering.text in names]
 
     def _kind(
         self,
@@ -392,9 +452,8 @@ class Judge:
         if hit.status is Status.DEPRECATED:
             return DEPRECATED, f"use {use}"
         in_first_mention = any(a <= hit.start and hit.end <= b for a, b in mention_spans.get(target_id, ()))
-        if not in_first_mention and not self._own_name(occurrence, hit) and hit.status is not Status.PREFERRED:
-            own = [t for t, s in self._counterparts.get(target_id, {}).items()
-                   if occurrence.rendering is not None and s == occurrence.rendering.text]
+        if not in_first_mention and not self._own_name(occurrence, hit):
+            own = self._own_names(target_id, occurrence)
             return MISMATCH, f"{hit.text!r} is the other name; for {occurrence.text!r} write {', '.join(own) or use}"
         key = self._key(target_id, occurrence)
         if in_first_mention:
@@ -530,28 +589,37 @@ def _attribute(hits: list[TargetHit], occurrences: Sequence[SourceOccurrence]) -
     return result
 
 
-def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str, str]:
-    """For a concept with two source names (a place with two names): target name -> source name.
+def _counterparts(glossary: Glossary, concept: Concept, locale: str) -> dict[str, frozenset[str]]:
+    """For a concept with two source names (a place with two names): target name -> its source names.
 
-    A target name written as a source name is that name's own; when one of
-    two names on each side is left, those two belong together. Empty when the
-    pairing is not certain.
+    The glossary says it with each rendering's `for`. Where it does not, by
+    spelling: a target name written as a source name is that name's own, and
+    when one name on each side is left, those two belong together. A target
+    name absent from the map answers any source name (the pairing is not known).
     """
     source_names = [r.text for r in concept.terms.get(glossary.source, ()) if r.status.acceptable]
-    target_names = [r.text for r in concept.terms.get(locale, ()) if r.status.acceptable]
-    if len(source_names) < 2 or len(target_names) < 2:
+    targets = [r for r in concept.terms.get(locale, ()) if r.status.acceptable]
+    if len(source_names) < 2 or len(targets) < 2:
         return {}
+    pairs = {r.text: frozenset(r.source_names) for r in targets if r.source_names}
+    unlinked = [r.text for r in targets if not r.source_names]
+    if not unlinked:
+        return pairs
     fold = fold_for(locale)
-    pairs: dict[str, str] = {}
-    for name in target_names:
+    claimed = {name for names in pairs.values() for name in names}
+    guessed: dict[str, str] = {}
+    for name in unlinked:
         same = [s for s in source_names if fold(s) == fold(name)]
         if len(same) == 1:
-            pairs[name] = same[0]
-    left_target = [t for t in target_names if t not in pairs]
-    left_source = [s for s in source_names if s not in pairs.values()]
+            guessed[name] = same[0]
+    left_target = [t for t in unlinked if t not in guessed]
+    left_source = [s for s in source_names if s not in guessed.values() and s not in claimed]
     if len(left_target) == 1 and len(left_source) == 1:
-        pairs[left_target[0]] = left_source[0]
-    return pairs if len(pairs) == len(target_names) else {}
+        guessed[left_target[0]] = left_source[0]
+    if len(pairs) + len(guessed) < len(targets) and not pairs:
+        return {}  # by spelling alone, all or nothing: a half-guessed pairing would mislead
+    pairs.update({name: frozenset({source}) for name, source in guessed.items()})
+    return pairs
 
 
 def _related_occurrence(

@@ -20,7 +20,8 @@ every command matches through glossary.matching.
 
 `visible(text)` is for terminals and pages: control, bidi and invisible
 characters become `<U+202E>`-style markers so they can neither hide nor
-reorder what is shown.
+reorder what is shown; `visible(text, one_line=True)` also marks tabs, line
+breaks and every other control or separator, for one line of outside text.
 """
 
 from __future__ import annotations
@@ -154,6 +155,22 @@ def _shifted(text: str, offset: int) -> tuple[str, list[int], list[int]]:
     return normal, [s + offset for s in starts], [e + offset for e in ends]
 
 
-def visible(text: str) -> str:
-    """`text` with control, invisible and bidi characters shown as <U+XXXX>."""
-    return _VISIBLE_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+def _marker(char: str) -> str:
+    return f"<U+{ord(char):04X}>"
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with control, invisible and bidi characters shown as <U+XXXX>.
+
+    `one_line` is for one line of terminal output from outside text (a remote
+    index, a package's metadata): there every control, format, unassigned,
+    private-use and separator character but the plain space is shown too,
+    tabs and line breaks included, so the text can neither move the cursor
+    nor start a line of its own.
+    """
+    if not one_line:
+        return _VISIBLE_RE.sub(lambda m: _marker(m.group()), text)
+    return "".join(
+        _marker(ch) if ch != " " and (unicodedata.category(ch)[0] in "CZ" or _VISIBLE_RE.match(ch)) else ch
+        for ch in text
+    )

@@ -41,7 +41,7 @@ FIELD_CHANGED = "field-changed"  # policy, quotation, use_instead, definition, n
 RENDERING_ADDED = "rendering-added"
 RENDERING_REMOVED = "rendering-removed"
 STATUS_CHANGED = "status-changed"
-RENDERING_CHANGED = "rendering-changed"  # forms, stem, stem_max, note, or the text's spelling
+RENDERING_CHANGED = "rendering-changed"  # forms, stem, stem_max, for, note, or the text's spelling
 # The same members in another order (locales of the glossary, or one locale's renderings):
 # shown, and an edit, but no verdict changes with it.
 ORDER_CHANGED = "order-changed"
@@ -133,10 +133,12 @@ def _diff_rendering(concept: str, locale: str, old: Rendering, new: Rendering) -
     entries: list[DiffEntry] = []
     if old.status != new.status:
         entries.append(DiffEntry(STATUS_CHANGED, concept, locale, new.text, "status", old.status.value, new.status.value))
-    for name in ("text", "forms", "stem", "stem_max", "note"):
+    # `source_names` is the file's `for`: the diff names the key an editor writes.
+    for name, label in (("text", "text"), ("forms", "forms"), ("stem", "stem"), ("stem_max", "stem_max"),
+                        ("source_names", "for"), ("note", "note")):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            entries.append(DiffEntry(RENDERING_CHANGED, concept, locale, new.text, name, before, after))
+            entries.append(DiffEntry(RENDERING_CHANGED, concept, locale, new.text, label, before, after))
     return entries
 
 

@@ -61,7 +61,7 @@ CONCEPT_KEYS = (
     "first_mention",
     "terms",
 )
-RENDERING_KEYS = ("text", "status", "forms", "stem", "stem_max", "note")
+RENDERING_KEYS = ("text", "status", "for", "forms", "stem", "stem_max", "note")
 
 
 def default_glossary_path() -> Path:
@@ -122,6 +122,44 @@ def across_concepts(glossary: Glossary) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
+
+
+def two_name_concepts(glossary: Glossary) -> list[Concept]:
+    """Places with two names: two acceptable source names, and a `first_mention` or a `for`."""
+    found = []
+    for concept in glossary.concepts.values():
+        names = [r for r in concept.terms.get(glossary.source, ()) if r.status.acceptable]
+        linked = any(r.source_names for rs in concept.terms.values() for r in rs)
+        if len(names) > 1 and (concept.first_mention or linked):
+            found.append(concept)
+    return found
+
+
+def lint_warnings(glossary: Glossary) -> list[Problem]:
+    """What `lint` reports without failing: acceptable renderings of a two-name place with no `for`.
+
+    Only in locales with two acceptable names or more: with one there is nothing to pair.
+
+    The checks then pair such a rendering with a source name by spelling,
+    which only works where the names look alike in both scripts.
+    """
+    name = glossary.path or "<glossary>"
+    warnings: list[Problem] = []
+    for concept in two_name_concepts(glossary):
+        names = ", ".join(r.text for r in concept.terms[glossary.source] if r.status.acceptable)
+        for locale, renderings in concept.terms.items():
+            # With one name in a locale there is nothing to pair.
+            if locale == glossary.source or sum(r.status.acceptable for r in renderings) < 2:
+                continue
+            for rendering in renderings:
+                if rendering.status.acceptable and not rendering.source_names:
+                    warnings.append(Problem(
+                        name, rendering.line or concept.line,
+                        f"{rendering.text!r} of concept {concept.id!r}, locale {locale}, has no 'for': "
+                        "the checks pair it with a source name by spelling",
+                        f"add 'for:' with the {glossary.source} name it renders: {names}",
+                    ))
+    return sorted(warnings, key=lambda p: p.line or 0)
 
 
 def load_glossary(path: str | Path | None = None) -> Glossary:
@@ -698,6 +736,7 @@ class _Validator:
             return None
         ok = True
         result: dict[str, tuple[Rendering, ...]] = {}
+        nodes: dict[str, Any] = {}
         for key, items in value.items():
             key_line = _line_of_key(value, key, terms_line)
             locale = self.locale(key, key_line, f"'terms' of {where}")
@@ -717,7 +756,10 @@ class _Validator:
                 ok = False
                 continue
             result[locale] = renderings
+            nodes[locale] = items
             self.check_statuses(renderings, locale, where, key_line)
+        if source is not None and ok:
+            ok = self.links(result, nodes, source, where)
         if source is not None and ok:
             preferred = [r for r in result.get(source, ()) if r.status is Status.PREFERRED]
             if len(preferred) != 1:
@@ -729,6 +771,46 @@ class _Validator:
                 )
                 ok = False
         return result if ok else None
+
+    def links(self, result: dict[str, tuple[Rendering, ...]], nodes: dict[str, Any], source: str, where: str) -> bool:
+        """Read each rendering's `for` (the source names it renders) once the source names are known."""
+        names = [r.text for r in result.get(source, ()) if r.status.acceptable]
+        ok = True
+        for locale, renderings in result.items():
+            linked: list[Rendering] = []
+            for rendering, node in zip(renderings, nodes[locale], strict=True):
+                if "for" not in node:
+                    linked.append(rendering)
+                    continue
+                value = node["for"]
+                line = _line_of_value(node, "for", rendering.line)
+                what = f"'for' of {rendering.text!r} in {where}, locale {locale}"
+                if locale == source:
+                    self.add(line, f"{what}: the source names are what 'for' refers to", "remove 'for' here")
+                    ok = False
+                    continue
+                values = [value] if isinstance(value, str) else list(value) if _is_seq(value) else []
+                bad: Any = next((v for v in values if not isinstance(v, str) or not v.strip()), None if values else value)
+                if not values or bad is not None:
+                    shown = list(bad) if _is_seq(bad) else bad  # a plain list reads as YAML does
+                    self.add(line, f"{what} must be an {source} name or a list of them, not {shown!r}",
+                             f"e.g. 'for: {names[0] if names else 'Stepanakert'}'")
+                    ok = False
+                    continue
+                found: list[str] = []
+                for item in values:
+                    text = " ".join(item.split())
+                    match = next((n for n in names if n.casefold() == text.casefold()), None)
+                    if match is None:
+                        close = difflib.get_close_matches(text, names, n=1)
+                        self.add(line, f"{what} names {text!r}, which is no acceptable {source} name of the concept",
+                                 f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(names)}")
+                        ok = False
+                    elif match not in found:
+                        found.append(match)
+                linked.append(dataclasses.replace(rendering, source_names=tuple(found)))
+            result[locale] = tuple(linked)
+        return ok
 
     def check_statuses(self, renderings: tuple[Rendering, ...], locale: str, where: str, line: int | None) -> None:
         preferred = {r.text.casefold() for r in renderings if r.status is Status.PREFERRED}

@@ -58,6 +58,9 @@ class Rendering:
     stem_max: int = DEFAULT_STEM_MAX
     note: str | None = None
     line: int | None = None
+    # YAML `for`: the source names this rendering renders (a place with two
+    # names); empty when the file does not say.
+    source_names: tuple[str, ...] = ()
 
     @property
     def surfaces(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from glossary import (
     check_source,
     default_glossary_path,
     lint,
+    lint_warnings,
     load_glossary,
     normalize_locale,
     read_document,
@@ -71,13 +72,14 @@ def _print_json(records: list[dict[str, Any]]) -> None:
 
 def _describe(violation: Violation) -> str:
     # Text from the documents and the glossary goes through `visible`: control,
-    # bidi and invisible characters are shown, never sent to the terminal.
+    # bidi and invisible characters are shown, never sent to the terminal. The
+    # quoted source and found text are marked first, so repr adds only quotes.
     head = f"{violation.paragraph}: {violation.kind} [{visible(violation.concept)}]"
     parts = []
     if violation.source:
-        parts.append(f"source {visible(repr(violation.source))}")
+        parts.append(f"source {repr(visible(violation.source, one_line=True))}")
     if violation.found:
-        parts.append(f"found {visible(repr(violation.found))}")
+        parts.append(f"found {repr(visible(violation.found, one_line=True))}")
     if violation.expected:
         parts.append(f"expected {visible(' / '.join(violation.expected))}")
     if violation.quoted:
@@ -122,7 +124,11 @@ def lint_command(path: Path | None, glossary_path: Path | None) -> None:
     problems = lint(where)
     if not problems:
         glossary = load_glossary(where)
-        click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales)")
+        warnings = lint_warnings(glossary)
+        for warning in warnings:
+            click.echo(f"warning: {warning}")
+        extra = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        click.echo(f"{where}: OK ({len(glossary.concepts)} concepts, {len(glossary.locales)} locales{extra})")
         return
     if len(problems) == 1 and problems[0].line is None:
         raise GlossaryInvalid(problems)  # missing or unreadable: the one line every command gives

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import click
 
+from glossary.matching.normalize import visible
 from translate.cli.errors import EXIT_INTERRUPTED, Group  # noqa: F401 - EXIT_INTERRUPTED is re-exported
 from translate.errors import MissingModel, PackageFileError, TermguardError
 
@@ -72,20 +73,6 @@ def models() -> None:
     """
 
 
-def _printable(text: str) -> str:
-    """Outside text (a remote index, a package's metadata) made safe for a terminal.
-
-    Control and format characters (escape sequences, bidi overrides, zero-width
-    marks) are shown as \\uXXXX instead of reaching the terminal.
-    """
-    import unicodedata
-
-    return "".join(
-        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
-
-
 def _language(value: str, available: set[str], hint: str) -> str:
     """A locale or Argos code typed by the user -> the Argos code (pt_BR -> pb, zh-TW -> zt)."""
     from glossary.errors import UnknownLocale
@@ -132,10 +119,10 @@ def models_list(as_json: bool) -> None:
     except TermguardError as exc:
         raise _fail(exc) from None
     for p in inventory.shadowed:
-        click.echo(f"note: {p.pair} {p.version} in {_printable(str(p.path))} is not used "
+        click.echo(f"note: {p.pair} {p.version} in {visible(str(p.path), one_line=True)} is not used "
                    "(a higher version of the pair is installed)", err=True)
     for d in inventory.damaged:
-        click.echo(f"warning: {_printable(str(d.path))} is a damaged package: {_printable(d.reason)}", err=True)
+        click.echo(f"warning: {visible(str(d.path), one_line=True)} is a damaged package: {visible(d.reason, one_line=True)}", err=True)
     found = inventory.in_use
     if as_json:
         _emit_json([p.to_dict() for p in found])
@@ -145,8 +132,8 @@ def models_list(as_json: bool) -> None:
         return
     click.echo(f"{'pair':<12} {'version':<8} {'size':>9}  path")
     for p in found:
-        click.echo(f"{_printable(p.pair):<12} {_printable(p.version):<8} {_human_size(p.size):>9}  "
-                   f"{_printable(str(p.path))}")
+        click.echo(f"{visible(p.pair, one_line=True):<12} {visible(p.version, one_line=True):<8} {_human_size(p.size):>9}  "
+                   f"{visible(str(p.path), one_line=True)}")
 
 
 @models.command("available")
@@ -167,16 +154,16 @@ def models_available(as_json: bool) -> None:
     except TermguardError as exc:
         raise _fail(exc) from None
     for problem in index.problems:
-        click.echo(f"warning: {_printable(problem)}", err=True)
+        click.echo(f"warning: {visible(problem, one_line=True)}", err=True)
     if as_json:
         _emit_json([{**p.to_dict(), "installed": installed.get((p.from_code, p.to_code))}
                     for p in index.packages])
         return
     for p in index.packages:
         have = installed.get((p.from_code, p.to_code))
-        mark = f"  [installed {_printable(have)}]" if have else ""
-        click.echo(f"{p.from_code}->{p.to_code:<8} {_printable(p.version):<8} "
-                   f"{_printable(p.from_name)} -> {_printable(p.to_name)}{mark}")
+        mark = f"  [installed {visible(have, one_line=True)}]" if have else ""
+        click.echo(f"{p.from_code}->{p.to_code:<8} {visible(p.version, one_line=True):<8} "
+                   f"{visible(p.from_name, one_line=True)} -> {visible(p.to_name, one_line=True)}{mark}")
 
 
 @models.command("install")
@@ -203,7 +190,7 @@ def models_install(from_code: str, to_code: str) -> None:
         raise _fail(exc) from None
     installed = result.installed
     _said_replaced(result)
-    click.echo(f"Installed {installed.pair} {_printable(installed.version)} in {installed.path}")
+    click.echo(f"Installed {installed.pair} {visible(installed.version, one_line=True)} in {installed.path}")
 
 
 @models.command("install-file")
@@ -220,12 +207,12 @@ def models_install_file(path: Path) -> None:
     try:
         result = packages.install_file(path)
     except PackageFileError as exc:
-        raise click.UsageError(_printable(str(exc))) from None
+        raise click.UsageError(visible(str(exc), one_line=True)) from None
     except (TermguardError, OSError) as exc:
         raise _fail(exc) from None
     installed = result.installed
     _said_replaced(result)
-    click.echo(f"Installed {installed.pair} {_printable(installed.version)} in {installed.path}")
+    click.echo(f"Installed {installed.pair} {visible(installed.version, one_line=True)} in {installed.path}")
 
 
 @models.command("remove")
@@ -248,7 +235,7 @@ def models_remove(from_code: str, to_code: str) -> None:
     except TermguardError as exc:
         raise _fail(exc) from None
     for package in removed:
-        click.echo(f"Removed {package.pair} {_printable(package.version)} from {package.path}")
+        click.echo(f"Removed {package.pair} {visible(package.version, one_line=True)} from {package.path}")
 
 
 # ------------------------------------------------------------- translate

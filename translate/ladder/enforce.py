@@ -583,8 +583,8 @@ class Enforcer:
     def _candidates(self, plan: _Plan, need: _Need, state: _State, capitalise: bool,
                     limit: int = MAX_FORCE_CANDIDATES) -> list[str]:
         """Forms of the approved rendering to force, the one the context needs first."""
-        preferred = self.glossary.preferred(need.target, self.locale)
-        renderings = [preferred] if preferred else list(self.glossary.acceptable(need.target, self.locale))
+        # What the judge will accept for this occurrence (a place's own name for its source name).
+        renderings = self.judge.renderings_for(need.target, need.occurrence)
         # Evidence: the form in which the model wrote a wrong rendering of the concept.
         evidence: list[str] = []
         for hit in self._wrong_hits(plan, need, state):

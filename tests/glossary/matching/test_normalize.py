@@ -85,7 +85,7 @@ def test_terminal_output_shows_bidi_controls(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(main, ["check", str(source), str(target), "--locale", "de"])
     assert result.exit_code == 1
     assert "\u202d" not in result.output
-    assert "<U+202D>" in result.output or "\\u202d" in result.output
+    assert "<U+202D>" in result.output
 
 
 def test_glossary_show_escapes_text_from_the_yaml(runner: CliRunner, tmp_path: Path) -> None:
@@ -101,3 +101,15 @@ def test_the_review_page_shows_bidi_controls() -> None:
     from translate.review_page.page import _e
 
     assert _e("Kara\u202ebakh") == "Kara&lt;U+202E&gt;bakh"
+
+
+def test_one_marker_form_for_pages_and_for_one_terminal_line() -> None:
+    from glossary.matching.normalize import visible
+
+    text = "a\tb\nc\x1b[2J\u202eKar\u200babakh\u00a0d\u2028e \ue000f"
+    # Pages and multi-line output keep tabs and line breaks.
+    assert visible(text) == "a\tb\nc<U+001B>[2J<U+202E>Kar<U+200B>abakh\u00a0d<U+2028>e \ue000f"
+    # One line of outside text: every control, format, separator and private-use character but the space.
+    assert visible(text, one_line=True) == (
+        "a<U+0009>b<U+000A>c<U+001B>[2J<U+202E>Kar<U+200B>abakh<U+00A0>d<U+2028>e <U+E000>f")
+    assert visible("Ստեփանակերտ (Ханкенди) Xankəndi'də", one_line=True) == "Ստեփանակերտ (Ханкенди) Xankəndi'də"

@@ -38,9 +38,10 @@ def main(ctx: click.Context) -> None:
 from translate.cli.catalog import catalog_group  # noqa: E402
 from translate.cli.exchange import exchange_commands  # noqa: E402
 from translate.cli.glossary import check_command, glossary_group  # noqa: E402
+from translate.cli.models import models  # noqa: E402
 from translate.cli.report import report_command  # noqa: E402
 from translate.cli.review import review_commands  # noqa: E402
-from translate.cli.translate import models, translate_command  # noqa: E402
+from translate.cli.translate import translate_command  # noqa: E402
 
 for _command in (*exchange_commands, *review_commands):
     glossary_group.add_command(_command)

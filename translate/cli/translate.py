@@ -1,8 +1,7 @@
-"""The termguard command line: parses, calls the library, prints. Nothing else."""
+"""`termguard translate`: documents in, translations and catalogs out; parses, calls the library, prints."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -10,235 +9,8 @@ from typing import Any, Iterator
 
 import click
 
-from glossary.matching.normalize import visible
-from translate.cli.errors import EXIT_INTERRUPTED, Group  # noqa: F401 - EXIT_INTERRUPTED is re-exported
-from translate.errors import MissingModel, PackageFileError, TermguardError
-
-
-def _fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc))
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
-
-
-class _Progress:
-    """A click progress bar on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self, total: int | None, label: str, min_items: int = 1) -> None:
-        self.enabled = sys.stderr.isatty() and (total is None or total >= min_items)
-        self.total = total
-        self.label = label
-        self._bar: Any = None
-        self._done = 0
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            self._bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr)
-            self._bar.__enter__()
-        return self
-
-    def update_to(self, done: int, total: int | None = None) -> None:
-        if self._bar is None:
-            return
-        if total and self._bar.length != total:
-            self._bar.length = total
-        self._bar.update(done - self._done)
-        self._done = done
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-
-# ---------------------------------------------------------------- models
-
-
-@click.group()
-def models() -> None:
-    """Install, list and remove Argos translation models.
-
-    Honours ARGOS_PACKAGES_DIR (where models live) and ARGOS_PACKAGE_INDEX
-    (where the index is read from).
-    """
-
-
-def _language(value: str, available: set[str], hint: str) -> str:
-    """A locale or Argos code typed by the user -> the Argos code (pt_BR -> pb, zh-TW -> zt)."""
-    from glossary.errors import UnknownLocale
-    from translate.argos.codes import resolve
-    from translate.argos.index import CODE
-
-    try:
-        return resolve(value, available)
-    except UnknownLocale as exc:
-        if CODE.fullmatch(value.strip()):
-            return value.strip()  # an Argos code Babel does not know: the index will tell
-        raise click.BadParameter(str(exc), param_hint=hint) from None
-
-
-def _said_replaced(result: Any) -> None:
-    new = result.installed
-    for old in result.replaced:
-        if old.version == new.version and old.origin == new.origin:
-            what = "reinstalled over the same version"
-        elif old.version == new.version:
-            what = f"replaced the copy {old.origin} installed ({old.path.name})"
-        else:
-            from translate.argos.packages import version_key
-
-            direction = "older" if version_key(old.version) < version_key(new.version) else "NEWER"
-            what = f"replaced the {direction} version {old.version} ({old.origin}, {old.path.name})"
-        click.echo(f"{new.pair}: {what}", err=True)
-
-
-@models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def models_list(as_json: bool) -> None:
-    """List installed models: pair, version, size, path (the copy in use for each pair).
-
-    \b
-    Examples:
-      termguard models list
-      termguard models list --json
-    """
-    from translate.argos import packages
-
-    try:
-        inventory = packages.scan()
-    except TermguardError as exc:
-        raise _fail(exc) from None
-    for p in inventory.shadowed:
-        click.echo(f"note: {p.pair} {p.version} in {visible(str(p.path), one_line=True)} is not used "
-                   "(a higher version of the pair is installed)", err=True)
-    for d in inventory.damaged:
-        click.echo(f"warning: {visible(str(d.path), one_line=True)} is a damaged package: {visible(d.reason, one_line=True)}", err=True)
-    found = inventory.in_use
-    if as_json:
-        _emit_json([p.to_dict() for p in found])
-        return
-    if not found:
-        click.echo(f"No models installed in {packages.packages_dir()}.", err=True)
-        return
-    click.echo(f"{'pair':<12} {'version':<8} {'size':>9}  path")
-    for p in found:
-        click.echo(f"{visible(p.pair, one_line=True):<12} {visible(p.version, one_line=True):<8} {_human_size(p.size):>9}  "
-                   f"{visible(str(p.path), one_line=True)}")
-
-
-@models.command("available")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def models_available(as_json: bool) -> None:
-    """List the models the package index offers; installed ones are marked with their version.
-
-    \b
-    Examples:
-      termguard models available
-      ARGOS_PACKAGE_INDEX=http://mirror/index.json termguard models available --json
-    """
-    from translate.argos import packages
-
-    try:
-        index = packages.read_index()
-        installed = {(p.from_code, p.to_code): p.version for p in packages.installed_packages()}
-    except TermguardError as exc:
-        raise _fail(exc) from None
-    for problem in index.problems:
-        click.echo(f"warning: {visible(problem, one_line=True)}", err=True)
-    if as_json:
-        _emit_json([{**p.to_dict(), "installed": installed.get((p.from_code, p.to_code))}
-                    for p in index.packages])
-        return
-    for p in index.packages:
-        have = installed.get((p.from_code, p.to_code))
-        mark = f"  [installed {visible(have, one_line=True)}]" if have else ""
-        click.echo(f"{p.from_code}->{p.to_code:<8} {visible(p.version, one_line=True):<8} "
-                   f"{visible(p.from_name, one_line=True)} -> {visible(p.to_name, one_line=True)}{mark}")
-
-
-@models.command("install")
-@click.argument("from_code")
-@click.argument("to_code")
-def models_install(from_code: str, to_code: str) -> None:
-    """Download FROM->TO from the package index and install it.
-
-    FROM and TO are locales as `translate` takes them (en, pt_BR, zh-TW) or Argos codes (pb, zt).
-
-    \b
-    Examples:
-      termguard models install en de
-    """
-    from translate.argos import packages
-    from translate.argos.codes import INDEX_CODES
-
-    source = _language(from_code, set(INDEX_CODES), "FROM_CODE")
-    target = _language(to_code, set(INDEX_CODES), "TO_CODE")
-    try:
-        with _Progress(None, f"Downloading {source}->{target}") as bar:
-            result = packages.install_from_index(source, target, progress=bar.update_to)
-    except TermguardError as exc:
-        raise _fail(exc) from None
-    installed = result.installed
-    _said_replaced(result)
-    click.echo(f"Installed {installed.pair} {visible(installed.version, one_line=True)} in {installed.path}")
-
-
-@models.command("install-file")
-@click.argument("path", type=click.Path(path_type=Path))
-def models_install_file(path: Path) -> None:
-    """Install a model from a local .argosmodel file.
-
-    \b
-    Examples:
-      termguard models install-file translate-en_de-1_9.argosmodel
-    """
-    from translate.argos import packages
-
-    try:
-        result = packages.install_file(path)
-    except PackageFileError as exc:
-        raise click.UsageError(visible(str(exc), one_line=True)) from None
-    except (TermguardError, OSError) as exc:
-        raise _fail(exc) from None
-    installed = result.installed
-    _said_replaced(result)
-    click.echo(f"Installed {installed.pair} {visible(installed.version, one_line=True)} in {installed.path}")
-
-
-@models.command("remove")
-@click.argument("from_code")
-@click.argument("to_code")
-def models_remove(from_code: str, to_code: str) -> None:
-    """Remove the installed FROM->TO model (every copy of the pair). Locales or Argos codes.
-
-    \b
-    Examples:
-      termguard models remove en de
-    """
-    from translate.argos import packages
-
-    try:
-        installed = {c for p in packages.installed_packages() for c in (p.from_code, p.to_code)}
-        source = _language(from_code, installed, "FROM_CODE")
-        target = _language(to_code, installed, "TO_CODE")
-        removed = packages.remove(source, target)
-    except TermguardError as exc:
-        raise _fail(exc) from None
-    for package in removed:
-        click.echo(f"Removed {package.pair} {visible(package.version, one_line=True)} from {package.path}")
-
-
-# ------------------------------------------------------------- translate
+from translate.cli.common import Progress, emit_json, fail, language_code
+from translate.errors import MissingModel, TermguardError
 
 
 def _parse_locales(value: str) -> list[str]:
@@ -434,13 +206,13 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     options = DecodeOptions.from_settings(settings, beam_size=beam_size)
     threads = settings.intra_threads if threads is None else threads
     installed = packages.installed_packages()
-    from_code = _language(from_code, {p.from_code for p in installed}, "--from")
+    from_code = language_code(from_code, {p.from_code for p in installed}, "--from")
     # A target is reachable directly or through English (the pivot).
     available = {p.to_code for p in installed if p.from_code in (from_code, packages.PIVOT)}
     try:
         chosen = {loc: packages.route(from_code, argos_code(loc, available)) for loc in locales}
     except MissingModel as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if ray_address is not None and any(len(route) > 1 for route in chosen.values()):
         raise click.UsageError("translation through English is not distributed with --ray; run without it")
     targets: list[Target] = []
@@ -488,7 +260,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
         total = sentence_count(list(dict.fromkeys(p for _, p in document.paragraphs())))
         result = DocumentResult(path)
         for target in targets:
-            with _Progress(total, f"Translating to {target.locale}", min_items=20) as bar:
+            with Progress(total, f"Translating to {target.locale}", min_items=20) as bar:
                 result.runs.append(run_locale(document, target.locale, target.engine, target.argos_package,
                                               options=options, glossary=glossary, enforcer=target.enforcer,
                                               catalog_dir=catalogs, domain=domain_of(path),
@@ -512,7 +284,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
             results = translate_documents(documents, targets, options=options, glossary=glossary,
                                           catalog_dir=catalogs, domain=domain_of, jobs=jobs,
                                           fail_fast=fail_fast, on_done=write_outputs, stdin=stdin)
-        with _Progress(len(documents), f"Translating {len(documents)} documents") as bar:
+        with Progress(len(documents), f"Translating {len(documents)} documents") as bar:
             for result in results:
                 outcomes.append(result)
                 bar.update_to(len(outcomes))
@@ -540,7 +312,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
             elif single:
                 click.echo(f"{run.locale}: wrote {display_name(target_path)}", err=True)
     if as_json:
-        _emit_json(records)
+        emit_json(records)
     elif records:
         by_locale: dict[str, list[dict[str, Any]]] = {}
         for record in records:

@@ -171,8 +171,8 @@ def parse_po(text: str) -> polib.POFile:
             comment = comment[1:] if comment.startswith(" ") else comment
             entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
             continue
-        keyword = _KEYWORD.match(line)
-        if keyword is None:
+        matched = _KEYWORD.match(line)
+        if matched is None:
             if line.startswith('"'):
                 if state in {"start", "header", "comment"}:
                     raise PoSyntaxError(number, "string outside an entry")
@@ -186,8 +186,8 @@ def parse_po(text: str) -> polib.POFile:
             raise PoSyntaxError(number, f"unknown keyword {line.split(None, 1)[0][:30]!r}")
         if not obsolete:
             previous_field = None
-        kw = keyword.group("kw")
-        value = _string(line[keyword.end():], number)
+        kw = matched.group("kw")
+        value = _string(line[matched.end():], number)
         if kw == "msgctxt":
             if state in {"ctxt", "id", "plural"}:
                 raise PoSyntaxError(number, "msgctxt where a msgstr is expected")
@@ -234,7 +234,7 @@ def parse_po(text: str) -> polib.POFile:
     header_entry = next((e for e in entries if not e.obsolete and e.msgid == ""), None)
     if header_entry is not None:
         entries.remove(header_entry)
-        po.metadata_is_fuzzy = header_entry.flags
+        po.metadata_is_fuzzy = header_entry.flags  # type: ignore[assignment]  # polib keeps the flags here
         key = None
         for item in header_entry.msgstr.splitlines():
             name, sep, rest = item.partition(":")

@@ -46,6 +46,7 @@ FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 8  # forms of the rendering scored there
 REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
+CONTINUE_PER_BATCH = 1  # continuations carry prefixes of different lengths: one per call, same result alone or in an article
 CHUNK = 128  # sentences per ladder pass: bounds the memory of n-best hypotheses
 
 
@@ -395,7 +396,7 @@ class Enforcer:
         for (length, bans), indices in sorted(groups.items(), key=lambda kv: kv[1][0]):
             continued = replace(options, num_hypotheses=1, beam_size=min(options.beam_size, FORCE_BEAM),
                                 return_attention=True, min_decoding_length=length + 1,
-                                max_batch_size=SENTENCES_PER_BATCH)
+                                max_batch_size=CONTINUE_PER_BATCH)
             results = engine.translate([sentences[i] for i in indices], continued,
                                        prefixes=[list(states[i].best.tokens) for i in indices],
                                        suppress=self._ban_tokens(engine, bans))

@@ -612,7 +612,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     # is the realistic one (the random model forces nearly every term).
     trained: dict[str, Any] | None = None
     if TEST_MODEL.is_file():
-        from translate import packages as _packages
+        from translate.argos import packages as _packages
 
         test_dir = _packages.install_file(TEST_MODEL).path
         test_texts = {"article": texts["article"],
@@ -622,7 +622,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         del test_bench
     qtr: dict[str, Any] | None = None
     if QTR_MODEL.is_file():
-        from translate import packages as _packages
+        from translate.argos import packages as _packages
 
         qtr_dir = _packages.install_file(QTR_MODEL).path
         qtr_texts = {"article": texts["article"],

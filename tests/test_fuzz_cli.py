@@ -101,7 +101,7 @@ def invocations(draw: st.DrawFn) -> list[str]:
 
 @pytest.fixture(scope="module")
 def packages(desk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from translate import packages as pkgs
+    from translate.argos import packages as pkgs
 
     folder = tmp_path_factory.mktemp("fuzz-packages")
     old = os.environ.get("ARGOS_PACKAGES_DIR")

@@ -42,12 +42,13 @@ _VISIBLE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_IGNORABLE}{_BIDI}\u2028
 _COMBINING_START = 0x0300
 
 # Cyrillic and Greek letters that look like Latin ones (a subset of Unicode's
-# confusables.txt: the letters that render identically in common fonts).
+# confusables.txt: the letters that render identically in common fonts, and
+# г, һ, к, which pass for r, h, k inside a word of Latin letters).
 _TO_LATIN = {
-    **dict(zip("АВЕКМНОРСТХУаеорсухіјѕԁԛԝӏ", "ABEKMHOPCTXYaeopcyxijsdqwl")),
+    **dict(zip("АВЕКМНОРСТХУаеорсухіјѕԁԛԝӏгһк", "ABEKMHOPCTXYaeopcyxijsdqwlrhk")),
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEZHIKMNOPTYXoi")),
 }
-_TO_CYRILLIC = dict(zip("ABEKMHOPCTXYaeopcyx", "АВЕКМНОРСТХУаеорсух"))
+_TO_CYRILLIC = dict(zip("ABEKMHOPCTXYaeopcyxk", "АВЕКМНОРСТХУаеорсухк"))
 _WORD = re.compile(r"\w+")
 
 
@@ -72,10 +73,17 @@ def _fold_mixed(word: str) -> str:
         return word
     latin = counts["LATIN"]
     other = sum(n for s, n in counts.items() if s in ("CYRILLIC", "GREEK"))
+    as_latin = "".join(_TO_LATIN.get(c, c) for c in word)
+    as_cyrillic = "".join(_TO_CYRILLIC.get(c, c) for c in word)
+    # A fold that leaves the word mixed reads nothing; prefer the one that makes it one script.
+    latin_whole = all(_script(c) in ("", "LATIN") for c in as_latin)
+    cyrillic_whole = "GREEK" not in counts and all(_script(c) in ("", "CYRILLIC") for c in as_cyrillic)
+    if latin_whole != cyrillic_whole:
+        return as_latin if latin_whole else as_cyrillic
     if latin >= other:
-        return "".join(_TO_LATIN.get(c, c) for c in word)
+        return as_latin
     if counts.get("CYRILLIC", 0) >= latin:
-        return "".join(_TO_CYRILLIC.get(c, c) for c in word)
+        return as_cyrillic
     return word
 
 

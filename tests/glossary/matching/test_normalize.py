@@ -34,10 +34,21 @@ def test_a_hidden_character_inside_a_term_does_not_hide_it(curated, char: str) -
 
 
 @pytest.mark.parametrize("text", ["Talks on Ｋａｒａｂａｋｈ resumed.", "Talks on K\u0430rabakh resumed.",
-                                  "Talks on Kar\u0430b\u0430kh resumed."],
-                         ids=["fullwidth", "cyrillic-a", "two-cyrillic-a"])
+                                  "Talks on Kar\u0430b\u0430kh resumed.",
+                                  "Talks on \u041a\u0430\u0433\u0430b\u0430\u043a\u04bb resumed."],
+                         ids=["fullwidth", "cyrillic-a", "two-cyrillic-a", "cyrillic-but-b"])
 def test_look_alike_letters_are_folded(curated, text: str) -> None:  # type: ignore[no-untyped-def]
     assert [o.concept_id for o in SourceMatcher(curated).find(text)] == ["karabakh"]
+
+
+def test_a_mixed_word_folds_to_the_script_it_can_be_whole_in() -> None:
+    from glossary.matching.normalize import _fold_mixed
+
+    # Mostly Cyrillic, but the Latin b has no Cyrillic look-alike: only Latin makes it one word.
+    assert _fold_mixed("\u041a\u0430\u0433\u0430b\u0430\u043a\u04bb") == "Karabakh"
+    # A Russian word with one Latin letter stays Russian.
+    assert _fold_mixed("K\u0430\u0440\u0430\u0431\u0430\u0445") == "\u041a\u0430\u0440\u0430\u0431\u0430\u0445"
+    assert _fold_mixed("\u0421\u0442\u0435\u043f\u0430\u043d\u0430k\u0435\u0440\u0442") == "Степанакерт"
 
 
 def test_the_translation_side_is_normalised_too(curated) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,9 @@ from translate.cli import main
 
 HIDDEN = {"soft-hyphen": "Kara\u00adbakh", "word-joiner": "Karaba\u2060kh", "zwsp": "K\u200barabakh",
           "variation-selector": "Karab\ufe0fakh", "alm": "Kar\u061cabakh", "fullwidth": "\uff2barabakh",
-          "cyrillic-a": "K\u0430rabakh", "rlo-reversed": "\u202ehkabaraK\u202c"}
+          "cyrillic-a": "K\u0430rabakh", "rlo-reversed": "\u202ehkabaraK\u202c",
+          # every letter but one Cyrillic: folded to Latin, the one script the word can be whole in
+          "cyrillic-but-b": "\u041a\u0430\u0433\u0430b\u0430\u043a\u04bb"}
 
 
 @pytest.mark.parametrize("term", list(HIDDEN.values()), ids=list(HIDDEN))

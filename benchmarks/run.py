@@ -610,26 +610,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     # The same variants on the bundled trained test model, when it exists: a
     # trained model settles most terms in the first pass, so its ladder cost
     # is the realistic one (the random model forces nearly every term).
-    trained: dict[str, Any] | None = None
-    if TEST_MODEL.is_file():
+    def time_trained(model: Path, glossary: Path, locale: str) -> dict[str, Any] | None:
+        if not model.is_file():
+            return None
         from translate.argos import packages as _packages
 
-        test_dir = _packages.install_file(TEST_MODEL).path
-        test_texts = {"article": texts["article"],
-                      "term_dense": workloads.term_dense_text(load_glossary(TEST_GLOSSARY), cfg.dense_sentences)}
-        test_bench = Bench(test_dir, cfg, TEST_GLOSSARY, locale="qtc")
-        trained = time_variants(test_bench, test_texts, cfg.runs)
-        del test_bench
-    qtr: dict[str, Any] | None = None
-    if QTR_MODEL.is_file():
-        from translate.argos import packages as _packages
+        model_dir = _packages.install_file(model).path
+        model_texts = {"article": texts["article"],
+                       "term_dense": workloads.term_dense_text(load_glossary(glossary), cfg.dense_sentences)}
+        return time_variants(Bench(model_dir, cfg, glossary, locale=locale), model_texts, cfg.runs)
 
-        qtr_dir = _packages.install_file(QTR_MODEL).path
-        qtr_texts = {"article": texts["article"],
-                     "term_dense": workloads.term_dense_text(load_glossary(QTR_GLOSSARY), cfg.dense_sentences)}
-        qtr_bench = Bench(qtr_dir, cfg, QTR_GLOSSARY, locale="qtr")
-        qtr = time_variants(qtr_bench, qtr_texts, cfg.runs)
-        del qtr_bench
+    trained = time_trained(TEST_MODEL, TEST_GLOSSARY, "qtc")
+    qtr = time_trained(QTR_MODEL, QTR_GLOSSARY, "qtr")
     _progress("memory probes")
     per_variant = {} if args.skip_memory else {
         v: memory_probe(v, package_dir, cfg, glossary_path, texts["article"]) for v in VARIANTS

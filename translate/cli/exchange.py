@@ -133,7 +133,7 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
             raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
         glossary = _load(glossary_path)
         if fmt == "tbx":
-            from glossary.exchange.tbx import export_tbx
+            from glossary.exchange.tbx.writer import export_tbx
 
             data = export_tbx(glossary, _read_history(history_path))
             if output is None:
@@ -184,7 +184,7 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
 
 def _tbx_changes(file: Path, data: bytes, glossary_path: Path | None, output: Path | None) -> tuple[Any, Any, list[Any]]:
     from glossary.edit.changes import edits_between
-    from glossary.exchange.tbx import import_tbx
+    from glossary.exchange.tbx.reader import import_tbx
     from glossary.termbase.model import Glossary
 
     imported, history = import_tbx(data, str(file))

@@ -28,7 +28,8 @@ from glossary.edit.yaml_write import dump_glossary, load_glossary_text
 from glossary.exchange.csvx import amazon_code, export_csv, import_csv
 from glossary.exchange.limits import FORMULA_START
 from glossary.exchange.po import export_po, import_po, po_path, write_po
-from glossary.exchange.tbx import export_tbx, import_tbx
+from glossary.exchange.tbx.reader import import_tbx
+from glossary.exchange.tbx.writer import export_tbx
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "exchange"

@@ -1,85 +1,34 @@
-"""TBX import and export (TBX-Basic, TBX v3 DCA style, ISO 30042:2019).
-
-An exported file re-imported gives back the same glossary for every field:
-the standard TBX-Basic data categories carry what they can, and termguard's
-own fields travel in `admin`, `descrip` and `termNote` elements whose type
-starts with `termguard`, which other TBX tools keep or ignore.
-
-Mapping (YAML field -> TBX):
-
-| YAML | TBX |
-|---|---|
-| `source` | `xml:lang` of `<tbx>` (BCP 47: `pt_BR` is written `pt-BR`) |
-| `locales` | `<tbxHeader><fileDesc><sourceDesc><p type="locales">en de pt-BR</p>` |
-| concept `id` | `<conceptEntry id="...">`; an id starting with a digit gets a leading `_` (an XML ID cannot start with a digit) |
-| `subject` | `<descrip type="subjectField">` |
-| `definition` | `<descrip type="definition">` in the conceptEntry |
-| `note` | `<note>` in the conceptEntry |
-| `policy` | `<admin type="termguardPolicy">enforce</admin>` |
-| `quotation` | `<admin type="termguardQuotation">exempt</admin>` |
-| `use_instead` | `<admin type="termguardUseInstead">karabakh</admin>` |
-| `first_mention` | `<descrip type="termguardFirstMention">` in the `<langSec>` of that locale (a langSec holding only this is allowed on import) |
-| locale under `terms` | `<langSec xml:lang="pt-BR">` |
-| rendering `text` | `<termSec><term>` |
-| `status` | `<termNote type="administrativeStatus">`: preferred -> `preferredTerm-admn-sts`, admitted -> `admittedTerm-admn-sts`, deprecated -> `deprecatedTerm-admn-sts`, forbidden -> `deprecatedTerm-admn-sts` plus `<termNote type="termguardStatus">forbidden</termNote>` (TBX-Basic has no forbidden status; a tool that ignores the marker still sees "deprecated", the safe reading) |
-| `forms` | one `<termNote type="termguardForm">` per form, in order |
-| `stem`, `stem_max` | `<termNote type="termguardStem">`, `<termNote type="termguardStemMax">` |
-| `for` | one `<termNote type="termguardFor">` per source name, in order |
-| rendering `note` | `<note>` in the termSec |
-| history record | `<transacGrp>` in the conceptEntry: `<transac type="transactionType">` (origination for an `add`, else modification), `<transacNote type="responsibility">` = by, `<date>` = when (as given), `<transacNote type="termguardAction">`, `<transacNote type="termguardLocale">`, `<note>` = reason |
-
-On import `supersededTerm-admn-sts` is read as deprecated; a concept without
-`termguardPolicy` is `enforce`, without `termguardQuotation` `exempt`; a
-definition may also sit in the source-language langSec. XML is parsed with
-defusedxml: entity declarations and external entities are refused (a plain
-DOCTYPE without them is harmless and accepted). Every problem found is
-reported together, each with its line; nothing is returned on any problem.
-"""
+"""Reading a TBX file into a validated glossary and its history records."""
 
 from __future__ import annotations
 
 import hashlib
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
-
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from glossary.edit.changes import ExchangeInvalid
 from glossary.edit.yaml_write import dump_glossary, load_glossary_text
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
-from glossary.exchange.limits import UNWRITABLE
+from glossary.exchange.tbx.mapping import (
+    FORBIDDEN_MARKER,
+    HISTORY_KEYS,
+    TBX_NAMESPACE,
+    TBX_TO_STATUS,
+    XML_LANG,
+    HistoryRecord,
+    from_xml_id,
+    to_bcp47,
+)
+from glossary.exchange.tbx.safe_xml import parse_tbx
 from glossary.termbase.load import ID_PATTERN
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import DEFAULT_STEM_MAX, Concept, Glossary, Policy, Quotation, Rendering, Status
 
-TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+__all__ = ["MAX_TBX_BYTES", "TbxImport", "import_tbx"]
+
 # Same cap as the YAML loader: a termbase is far smaller than this.
 MAX_TBX_BYTES = 16 * 1024 * 1024
-
-STATUS_TO_TBX: dict[Status, str] = {
-    Status.PREFERRED: "preferredTerm-admn-sts",
-    Status.ADMITTED: "admittedTerm-admn-sts",
-    Status.DEPRECATED: "deprecatedTerm-admn-sts",
-    Status.FORBIDDEN: "deprecatedTerm-admn-sts",
-}
-TBX_TO_STATUS: dict[str, Status] = {
-    "preferredTerm-admn-sts": Status.PREFERRED,
-    "admittedTerm-admn-sts": Status.ADMITTED,
-    "deprecatedTerm-admn-sts": Status.DEPRECATED,
-    "supersededTerm-admn-sts": Status.DEPRECATED,
-}
-FORBIDDEN_MARKER = "forbidden"
-
-HISTORY_KEYS = ("concept", "locale", "by", "when", "action", "reason")
-HistoryRecord = dict[str, "str | None"]
-_ORIGINATION_ACTIONS = frozenset({"add", "added", "create", "created", "origination"})
-
-# Characters XML 1.0 cannot carry at all, not even escaped.
-_NOT_XML = UNWRITABLE  # one definition for every export
 
 
 class TbxImport(NamedTuple):
@@ -87,247 +36,6 @@ class TbxImport(NamedTuple):
 
     glossary: Glossary
     history: list[HistoryRecord]
-
-
-def to_bcp47(locale: str) -> str:
-    """Babel `pt_BR` -> BCP 47 `pt-BR` (TBX's xml:lang)."""
-    return locale.replace("_", "-")
-
-
-# -- export --------------------------------------------------------------------
-
-
-class _Writer:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.problems: list[Problem] = []
-
-    def text(self, value: str, where: str) -> str:
-        bad = _NOT_XML.search(value)
-        if bad:
-            self.problems.append(
-                Problem(
-                    self.name,
-                    None,
-                    f"{where} contains the character U+{ord(bad.group()):04X}, which XML cannot carry",
-                    "remove it from the glossary",
-                )
-            )
-        return value
-
-    def child(self, parent: ET.Element, tag: str, text: str | None = None, where: str = "", **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, tag)
-        for key, value in attrs.items():
-            element.set(XML_LANG if key == "lang" else key, value)
-        if text is not None:
-            element.text = self.text(text, where or tag)
-        return element
-
-
-def _xml_id(concept_id: str) -> str:
-    return f"_{concept_id}" if concept_id[:1].isdigit() else concept_id
-
-
-def _concept_id(xml_id: str) -> str:
-    if xml_id.startswith("_") and xml_id[1:2].isdigit():
-        return xml_id[1:]
-    return xml_id
-
-
-def _history_problems(glossary: Glossary, history: Iterable[Mapping[str, Any]], name: str) -> tuple[list[dict[str, str | None]], list[Problem]]:
-    records: list[dict[str, str | None]] = []
-    problems: list[Problem] = []
-    for index, record in enumerate(history, start=1):
-        where = f"history record #{index}"
-        if not isinstance(record, Mapping):
-            problems.append(Problem(name, None, f"{where} is not a mapping", "give concept, locale, by, when, action, reason"))
-            continue
-        clean: dict[str, str | None] = {}
-        for key in HISTORY_KEYS:
-            value = record.get(key)
-            if value is not None and not isinstance(value, str):
-                problems.append(Problem(name, None, f"{where}: {key!r} must be text, not {value!r}"))
-                value = None
-            clean[key] = value
-        if clean["concept"] not in glossary.concepts:
-            problems.append(
-                Problem(name, None, f"{where} names unknown concept {clean['concept']!r}", "history is exported under its concept")
-            )
-            continue
-        if clean["locale"] is not None:
-            try:
-                clean["locale"] = normalize_locale(clean["locale"])
-            except UnknownLocale:
-                problems.append(Problem(name, None, f"{where} has unknown locale {clean['locale']!r}"))
-                continue
-        records.append(clean)
-    return records, problems
-
-
-def export_tbx(glossary: Glossary, history: Iterable[Mapping[str, Any]] = ()) -> bytes:
-    """The glossary (and optional history records) as a TBX-Basic file, UTF-8.
-
-    Raises ExchangeInvalid if a text holds a character XML cannot carry or a
-    history record is malformed.
-    """
-    name = glossary.path or "glossary"
-    writer = _Writer(name)
-    records, history_problems = _history_problems(glossary, history, name)
-    writer.problems.extend(history_problems)
-    by_concept: dict[str, list[dict[str, str | None]]] = {}
-    for record in records:
-        by_concept.setdefault(str(record["concept"]), []).append(record)
-
-    root = ET.Element("tbx")
-    root.set("type", "TBX-Basic")
-    root.set("style", "dca")
-    root.set(XML_LANG, to_bcp47(glossary.source))
-    root.set("xmlns", TBX_NAMESPACE)
-    header = writer.child(root, "tbxHeader")
-    file_desc = writer.child(header, "fileDesc")
-    title = writer.child(file_desc, "titleStmt")
-    writer.child(title, "title", "termguard glossary")
-    source_desc = writer.child(file_desc, "sourceDesc")
-    writer.child(source_desc, "p", " ".join(to_bcp47(loc) for loc in glossary.locales), type="locales")
-    encoding = writer.child(header, "encodingDesc")
-    writer.child(encoding, "p", "TBX-Basic", type="DCSName")
-    body = writer.child(writer.child(root, "text"), "body")
-
-    for concept in glossary.concepts.values():
-        where = f"concept {concept.id!r}"
-        entry = writer.child(body, "conceptEntry", id=_xml_id(concept.id))
-        if concept.subject is not None:
-            writer.child(entry, "descrip", concept.subject, f"subject of {where}", type="subjectField")
-        writer.child(entry, "descrip", concept.definition, f"definition of {where}", type="definition")
-        writer.child(entry, "note", concept.note, f"note of {where}")
-        writer.child(entry, "admin", concept.policy.value, type="termguardPolicy")
-        writer.child(entry, "admin", concept.quotation.value, type="termguardQuotation")
-        if concept.use_instead is not None:
-            writer.child(entry, "admin", concept.use_instead, type="termguardUseInstead")
-        for record in by_concept.get(concept.id, ()):
-            _write_transaction(writer, entry, record)
-        locales = list(dict.fromkeys([*concept.terms, *concept.first_mention]))
-        for locale in locales:
-            lang_sec = writer.child(entry, "langSec", lang=to_bcp47(locale))
-            if locale in concept.first_mention:
-                writer.child(
-                    lang_sec,
-                    "descrip",
-                    concept.first_mention[locale],
-                    f"first_mention {locale} of {where}",
-                    type="termguardFirstMention",
-                )
-            for rendering in concept.terms.get(locale, ()):
-                _write_term(writer, lang_sec, rendering, f"{where}, locale {locale}")
-
-    if writer.problems:
-        raise ExchangeInvalid(writer.problems)
-    ET.indent(root, space="  ")
-    text = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n").encode("utf-8")
-
-
-def _write_term(writer: _Writer, lang_sec: ET.Element, rendering: Rendering, where: str) -> None:
-    term_sec = writer.child(lang_sec, "termSec")
-    writer.child(term_sec, "term", rendering.text, f"rendering of {where}")
-    writer.child(term_sec, "termNote", STATUS_TO_TBX[rendering.status], type="administrativeStatus")
-    if rendering.status is Status.FORBIDDEN:
-        writer.child(term_sec, "termNote", FORBIDDEN_MARKER, type="termguardStatus")
-    for form in rendering.forms:
-        writer.child(term_sec, "termNote", form, f"form of {rendering.text!r} in {where}", type="termguardForm")
-    if rendering.stem is not None:
-        writer.child(term_sec, "termNote", rendering.stem, f"stem of {rendering.text!r} in {where}", type="termguardStem")
-    if rendering.stem is not None or rendering.stem_max != DEFAULT_STEM_MAX:
-        writer.child(term_sec, "termNote", str(rendering.stem_max), type="termguardStemMax")
-    for name in rendering.source_names:
-        writer.child(term_sec, "termNote", name, f"'for' of {rendering.text!r} in {where}", type="termguardFor")
-    if rendering.note is not None:
-        writer.child(term_sec, "note", rendering.note, f"note of {rendering.text!r} in {where}")
-
-
-def _write_transaction(writer: _Writer, entry: ET.Element, record: Mapping[str, str | None]) -> None:
-    group = writer.child(entry, "transacGrp")
-    action = record.get("action")
-    kind = "origination" if action is not None and action.lower() in _ORIGINATION_ACTIONS else "modification"
-    writer.child(group, "transac", kind, type="transactionType")
-    if record.get("by") is not None:
-        writer.child(group, "transacNote", record["by"], "history 'by'", type="responsibility")
-    if record.get("when") is not None:
-        writer.child(group, "date", record["when"], "history 'when'")
-    if action is not None:
-        writer.child(group, "transacNote", action, "history 'action'", type="termguardAction")
-    if record.get("locale") is not None:
-        writer.child(group, "transacNote", to_bcp47(str(record["locale"])), type="termguardLocale")
-    if record.get("reason") is not None:
-        writer.child(group, "note", record["reason"], "history 'reason'")
-
-
-# -- import --------------------------------------------------------------------
-
-
-class _LineTarget:
-    """A TreeBuilder that remembers the line each element starts on.
-
-    ElementTree keeps no positions; problems in a TBX file are only useful
-    with a line number, so the parser's current line is recorded per element.
-    """
-
-    def __init__(self) -> None:
-        self.builder = ET.TreeBuilder()
-        self.lines: dict[int, int] = {}
-        self.parser: Any = None
-
-    def start(self, tag: str, attrib: dict[str, str]) -> ET.Element:
-        element = self.builder.start(tag, attrib)
-        self.lines[id(element)] = int(self.parser.parser.CurrentLineNumber)
-        return element
-
-    def end(self, tag: str) -> ET.Element:
-        return self.builder.end(tag)
-
-    def data(self, data: str) -> None:
-        self.builder.data(data)
-
-    def close(self) -> ET.Element:
-        return self.builder.close()
-
-
-def _parse(data: bytes, name: str) -> tuple[ET.Element, dict[int, int]]:
-    target = _LineTarget()
-    parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    target.parser = parser
-
-    def fail(message: str, hint: str = "") -> ExchangeInvalid:
-        try:
-            line: int | None = int(parser.parser.CurrentLineNumber)
-        except AttributeError:
-            line = None
-        return ExchangeInvalid([Problem(name, line, message, hint)])
-
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except EntitiesForbidden as error:
-        raise fail(
-            f"DOCTYPE with entity declarations is not allowed (entity {error.name!r})",
-            "remove the <!DOCTYPE ...[...]> block; TBX needs no entities",
-        ) from None
-    except ExternalReferenceForbidden as error:
-        raise fail(
-            f"external entity reference is not allowed ({error.sysid or error.pubid!r})",
-            "remove the reference; nothing outside the file is read",
-        ) from None
-    except DTDForbidden:
-        raise fail("DOCTYPE is not allowed") from None
-    except ParseError as error:
-        line, column = getattr(error, "position", (None, None))
-        message = str(error).split(":")[0]
-        raise ExchangeInvalid(
-            [Problem(name, line, f"not well-formed XML: {message} (column {column})", "check the file is a complete TBX document")]
-        ) from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise fail(f"cannot parse the XML: {error}") from None
-    return root, target.lines
 
 
 def _local(element: ET.Element) -> str | None:
@@ -426,7 +134,7 @@ class _Reader:
         if raw_id is None:
             self.add(entry, "a <conceptEntry> has no id", "give it id=\"some-name\"")
             return None
-        concept_id = _concept_id(raw_id)
+        concept_id = from_xml_id(raw_id)
         if not ID_PATTERN.match(concept_id):
             self.add(entry, f"concept id {raw_id!r} is not a valid glossary id", "use lowercase ASCII letters, digits and single hyphens")
             return None
@@ -452,7 +160,7 @@ class _Reader:
             elif kind == "admin" and dtype == "termguardQuotation":
                 quotation = self.enum(child, Quotation, "quotation", where) or quotation
             elif kind == "admin" and dtype == "termguardUseInstead":
-                use_instead = _concept_id(_text_of(child)) or None
+                use_instead = from_xml_id(_text_of(child)) or None
             elif kind == "transacGrp":
                 self.transaction(child, concept_id, None)
             elif kind == "langSec":
@@ -639,7 +347,7 @@ def import_tbx(data: bytes, name: str = "<tbx>") -> TbxImport:
     """
     if len(data) > MAX_TBX_BYTES:
         raise ExchangeInvalid([Problem(name, None, f"the file is {len(data)} bytes, more than the limit of {MAX_TBX_BYTES}")])
-    root, lines = _parse(data, name)
+    root, lines = parse_tbx(data, name)
     reader = _Reader(name, lines)
     glossary, history = reader.read(root)
     if reader.problems or glossary is None:
@@ -657,15 +365,3 @@ def import_tbx(data: bytes, name: str = "<tbx>") -> TbxImport:
         Glossary(source=glossary.source, locales=glossary.locales, concepts=glossary.concepts, path=name, digest=digest),
         history,
     )
-
-
-__all__ = [
-    "HISTORY_KEYS",
-    "STATUS_TO_TBX",
-    "TBX_NAMESPACE",
-    "TBX_TO_STATUS",
-    "TbxImport",
-    "export_tbx",
-    "import_tbx",
-    "to_bcp47",
-]

@@ -1,9 +1,9 @@
 """The one judge: the verdict of every glossary occurrence in a (source, translation) pair."""
 
+from glossary.judge.judge import Judge
 from glossary.judge.verdicts import (
     ERROR_KINDS,
     KINDS,
-    Judge,
     Verdict,
     outcome_of,
 )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from glossary.errors import GlossaryError, LineCountMismatch
+from glossary.judge.judge import Judge
 from glossary.judge.verdicts import (
     DEPRECATED,
     ERROR_KINDS,
@@ -21,7 +22,6 @@ from glossary.judge.verdicts import (
     OK,
     QUOTED,
     REVIEW,
-    Judge,
     Verdict,
 )
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetMatcher

@@ -322,12 +322,12 @@ def test_injected_write_errors_through_the_cli(runner: CliRunner, test_model: Pa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    from glossary.files import writing
+    from glossary.files import atomic
 
     if target == "tempfile":  # the temporary file cannot be created
-        monkeypatch.setattr(writing, "_write_temp", fail)
+        monkeypatch.setattr(atomic, "write_temp", fail)
     else:
-        monkeypatch.setattr(writing.os, name, fail)
+        monkeypatch.setattr(atomic.os, name, fail)
     result = _translate(runner, _one_doc(tmp_path / "b", 1), catalogs, tmp_path / "out1.txt")
     monkeypatch.undo()
     assert result.exit_code == 1, result.output

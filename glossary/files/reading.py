@@ -39,7 +39,7 @@ def read_bytes(
     name = display_name(path)
     if "\x00" in os.fsdecode(path):  # the OS would raise ValueError, not OSError
         raise FileInputError(f"{name}: a file name cannot hold a NUL character")
-    from glossary.files.writing import recover  # a killed group write is settled first
+    from glossary.files.groups import recover  # a killed group write is settled first
 
     recover(path)
     try:

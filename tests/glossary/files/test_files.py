@@ -340,7 +340,7 @@ def test_group_failure_on_a_later_file_leaves_the_first_unchanged(tmp_path: Path
 
 
 def test_group_disk_full_on_a_later_file_changes_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossary.files import writing
+    from glossary.files import groups
 
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text("a1")
@@ -350,7 +350,7 @@ def test_group_disk_full_on_a_later_file_changes_none(tmp_path: Path, monkeypatc
         if step == "temp:b.yaml":
             raise OSError(28, "No space left on device", str(b))
 
-    monkeypatch.setattr(writing, "_fault", full)
+    monkeypatch.setattr(groups, "_fault", full)
     with pytest.raises(FileWriteError, match="No space left on device.*no file was changed"):
         write_group([(a, "a2", None), (b, "b2", None)])
     assert (a.read_text(), b.read_text()) == ("a1", "b1")
@@ -361,6 +361,30 @@ def test_group_refuses_devices(tmp_path: Path) -> None:
     with pytest.raises(FileWriteError, match="several files"):
         write_group([(tmp_path / "a", "x", None), ("/dev/null", "y", None)])
     assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("write", ["write_bytes", "write_text", "write_group"])
+def test_a_failing_temporary_file_fails_every_replacing_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              write: str) -> None:
+    # The fault tests replace atomic.write_temp: every replacing write must go through it.
+    from glossary.files import atomic
+
+    target = tmp_path / "a.yaml"
+    target.write_text("old")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "write_temp", fail)
+    with pytest.raises(FileWriteError, match="No space left on device"):
+        if write == "write_bytes":
+            write_bytes(target, b"new")
+        elif write == "write_text":
+            write_text(target, "new")
+        else:
+            write_group([(target, "new", None), (tmp_path / "b.yaml", "new", None)])
+    assert target.read_text() == "old"
+    assert leftovers(tmp_path) == []
 
 
 STEPS = [
@@ -379,15 +403,15 @@ _KILLER = textwrap.dedent(
     """
     import os, signal, sys
     sys.path.insert(0, {root!r})
-    from glossary.files import writing
+    from glossary.files import groups
     step = sys.argv[1]
     def fault(name):
         if name == step:
             os.kill(os.getpid(), signal.SIGKILL)
-    writing._fault = fault
+    groups._fault = fault
     folder = sys.argv[2]
     names = ["a.yaml", "b.yaml", "c.yaml"]
-    writing.write_group([(os.path.join(folder, n), "new " + n, None) for n in names])
+    groups.write_group([(os.path.join(folder, n), "new " + n, None) for n in names])
     """
 )
 

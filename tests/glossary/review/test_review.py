@@ -299,13 +299,13 @@ def test_failed_write_leaves_every_file_as_it_was(
     review.propose("karabakh", "de", "Bergkarabach", "preferred", "Duden", by="alice")
     paths = [glossary_file, proposals_path(glossary_file), history_path(glossary_file)]
     before = {path: path.read_bytes() for path in paths}
-    from glossary.files import writing
+    from glossary.files import groups
 
     def failing(step: str) -> None:
         if step == f"temp:{proposals_path(glossary_file).name}":
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writing, "_fault", failing)
+    monkeypatch.setattr(groups, "_fault", failing)
     with pytest.raises(ReviewFileError):
         review.approve("P1", by="carol")
     assert {path: path.read_bytes() for path in paths} == before

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from glossary.edit.records import Change
-from glossary.files import writing
+from glossary.files import groups
 from glossary.review.history import history_path, read_history
 from glossary.review.proposals import GlossaryReview, proposals_path
 from glossary.termbase.load import lint, load_glossary
@@ -48,7 +48,7 @@ def test_a_save_between_read_and_write_is_merged_not_overwritten(glossary_file: 
             saved.append(step)
             _editor_save(glossary_file)
 
-    monkeypatch.setattr(writing, "_fault", save_once)
+    monkeypatch.setattr(groups, "_fault", save_once)
     proposal, _ = review.approve("P1", by="e", reason="ok")
     text = glossary_file.read_text(encoding="utf-8")
     assert EDITOR_LINE in text  # the editor's save is kept
@@ -75,13 +75,13 @@ def test_an_editor_saving_while_approve_runs_is_never_lost(glossary_file: Path) 
 
 _KILLER = """
 import os, signal, sys
-from glossary.files import writing
+from glossary.files import groups
 from glossary.review.proposals import GlossaryReview
 target = sys.argv[2]
 def fault(step):
     if step == target:
         os.kill(os.getpid(), signal.SIGKILL)
-writing._fault = fault
+groups._fault = fault
 GlossaryReview(sys.argv[1]).approve('P1', by='e', reason='ok')
 print('DONE')
 """

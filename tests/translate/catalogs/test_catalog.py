@@ -498,12 +498,12 @@ def test_write_errors_leave_the_old_catalog(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    from glossary.files import writing
+    from glossary.files import atomic
 
     if failing == "mkstemp":
-        monkeypatch.setattr(writing, "_write_temp", fail)
+        monkeypatch.setattr(atomic, "write_temp", fail)
     else:
-        monkeypatch.setattr(writing.os, failing, fail)
+        monkeypatch.setattr(atomic.os, failing, fail)
     with pytest.raises(CatalogWriteError) as caught:
         update(cat_path, doc(PARA_B))
     monkeypatch.undo()

@@ -127,10 +127,10 @@ def test_a_catalog_keeps_its_line_endings_bom_and_mode(cat_path: Path) -> None:
 
 
 def test_an_editor_save_during_the_write_is_merged(cat_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossary.files import writing
+    from glossary.files import atomic
 
     update(cat_path, PARA_A)
-    real = writing._write_temp
+    real = atomic.write_temp
     saved: list[bool] = []
 
     def editor_saves_first(*args: object, **kwargs: object) -> object:
@@ -142,7 +142,7 @@ def test_an_editor_save_during_the_write_is_merged(cat_path: Path, monkeypatch: 
             po.save()
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(writing, "_write_temp", editor_saves_first)
+    monkeypatch.setattr(atomic, "write_temp", editor_saves_first)
     update(cat_path, PARA_A + "\n" + PARA_C)
     po = load_catalog(cat_path)
     assert next(e for e in po if e.msgid == PARA_A).msgstr == "Von Hand."

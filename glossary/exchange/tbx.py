@@ -51,9 +51,9 @@ from glossary.edit.changes import ExchangeInvalid
 from glossary.edit.yaml_write import dump_glossary, load_glossary_text
 from glossary.errors import GlossaryInvalid, Problem, UnknownLocale
 from glossary.exchange.limits import UNWRITABLE
-from glossary.termbase.load import ID_PATTERN
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import DEFAULT_STEM_MAX, Concept, Glossary, Policy, Quotation, Rendering, Status
+from glossary.termbase.schema import ID_PATTERN
 
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -46,7 +46,7 @@ from typing import Any
 from glossary.errors import UnknownLocale
 from glossary.judge.mentions import Mentions
 from glossary.matching import Fold, SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
-from glossary.termbase.load import two_name_concepts
+from glossary.termbase.lint import two_name_concepts
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 

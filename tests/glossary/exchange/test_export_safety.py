@@ -13,7 +13,8 @@ from glossary.exchange.csvx import export_csv
 from glossary.exchange.limits import neutralise_cell
 from glossary.review.errors import ProposalInvalid
 from glossary.review.workflow import GlossaryReview
-from glossary.termbase.load import lint, load_glossary
+from glossary.termbase.lint import lint
+from glossary.termbase.load import load_glossary
 from glossary.termbase.model import Rendering, Status
 
 REPO = Path(__file__).resolve().parents[3]

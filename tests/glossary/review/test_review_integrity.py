@@ -15,7 +15,8 @@ from glossary.files import writing
 from glossary.review.history import history_path, read_history
 from glossary.review.proposals import proposals_path
 from glossary.review.workflow import GlossaryReview
-from glossary.termbase.load import lint, load_glossary
+from glossary.termbase.lint import lint
+from glossary.termbase.load import load_glossary
 
 REPO = Path(__file__).resolve().parents[3]
 SMALL = REPO / "tests" / "data" / "glossary" / "small.yaml"

@@ -20,7 +20,8 @@ from glossary.judge.checks import (
     split_lines,
 )
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher
-from glossary.termbase.load import default_glossary_path, lint, lint_warnings, load_glossary
+from glossary.termbase.lint import lint, lint_warnings
+from glossary.termbase.load import default_glossary_path, load_glossary
 from glossary.termbase.locales import display_name, normalize_locale, plural_forms
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 

@@ -34,13 +34,10 @@ from glossary.edit.tree import (
 )
 from glossary.edit.yaml_write import concept_to_mapping, to_commented
 from glossary.errors import GlossaryInvalid
-from glossary.termbase.load import (
-    CONCEPT_KEYS,
-    RENDERING_KEYS,
-    load_glossary_data,
-    validate_tree,
-)
+from glossary.termbase.load import load_glossary_data
 from glossary.termbase.model import DEFAULT_STEM_MAX, Glossary
+from glossary.termbase.schema import CONCEPT_KEYS, RENDERING_KEYS
+from glossary.termbase.validate import validate_tree
 
 __all__ = ["Applied", "apply_edits"]
 

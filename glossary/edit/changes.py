@@ -76,12 +76,9 @@ def apply_changes(yaml_path: str | Path, changes: Sequence[Change], *, by: str |
     (else ApplyConflict), the result must load (else GlossaryInvalid), and the
     glossary, proposals and history are written as one change.
     """
-    from glossary.review.proposals import (
-        GlossaryReview,
-        MissingField,
-        ProposalInvalid,
-        default_user,
-    )
+    from glossary.review.errors import MissingField, ProposalInvalid
+    from glossary.review.proposals import default_user
+    from glossary.review.workflow import GlossaryReview
 
     if not changes:
         return

@@ -19,8 +19,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from glossary import files
 from glossary.edit.layout import round_trip_yaml
-from glossary.termbase.load import SCHEMA_VERSION, load_glossary_text
+from glossary.termbase.load import load_glossary_text
 from glossary.termbase.model import DEFAULT_STEM_MAX, Concept, Glossary, Rendering
+from glossary.termbase.schema import SCHEMA_VERSION
 
 # Wide enough that ruamel never folds a value over two lines: one value per
 # line keeps `git diff` of a generated file readable and line-based.

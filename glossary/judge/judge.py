@@ -32,7 +32,7 @@ from glossary.judge.verdicts import (
     Verdict,
 )
 from glossary.matching import SourceMatcher, SourceOccurrence, TargetHit, TargetMatcher, fold_for
-from glossary.termbase.load import two_name_concepts
+from glossary.termbase.lint import two_name_concepts
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 

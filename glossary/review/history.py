@@ -3,7 +3,7 @@
 The history lives next to the glossary as `<name>.history.yaml` (for
 `curated.yaml`: `curated.history.yaml`), a YAML file a person can read and
 that `git diff` shows sensibly. Events are appended, oldest first; the file is
-rewritten atomically by the review workflow (`glossary.review.proposals`) while it
+rewritten atomically by the review workflow (`glossary.review.workflow`) while it
 holds the glossary's lock, never edited in place.
 
 Three kinds of event are recorded: `proposed`, `approved` and `rejected`.

@@ -239,7 +239,7 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
     from glossary.edit.changes import ApplyConflict, ExchangeError
     from glossary.edit.yaml_edit import ReviewFileError
     from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
-    from glossary.review.proposals import ProposalInvalid
+    from glossary.review.errors import ProposalInvalid
     from glossary.termbase.load import default_glossary_path
 
     try:
@@ -308,7 +308,7 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
             _write(output, dump_glossary(imported))
             _note(f"wrote {output} ({len(imported.concepts)} concepts)")
         elif changes:
-            from glossary.review.proposals import GlossaryReview
+            from glossary.review.workflow import GlossaryReview
 
             review = GlossaryReview(target)
             at_once = by is not None and bool((reason or "").strip())

@@ -1,7 +1,7 @@
 """Click commands of the glossary review workflow (added to `termguard glossary`).
 
 propose / approve / reject / proposals / history / diff / impact. Thin: parse,
-call `glossary.review.proposals`, `glossary.review.semantic_diff` or `translate.catalogs.impact`,
+call `glossary.review.workflow`, `glossary.review.semantic_diff` or `translate.catalogs.impact`,
 print. Library errors become one line: exit 2 for bad input (unknown concept,
 locale, status or proposal id, a proposal the glossary cannot take), exit 1 for
 failures (an invalid glossary file, a lock held too long, a write that failed).
@@ -22,15 +22,11 @@ import click
 
 from glossary.edit.records import RenderingChange
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
+from glossary.review.errors import NothingToChange, ProposalInvalid, ReviewInputError
 from glossary.review.history import APPROVED, HistoryEvent
-from glossary.review.proposals import (
-    GlossaryReview,
-    NothingToChange,
-    Proposal,
-    ProposalInvalid,
-    ReviewInputError,
-)
+from glossary.review.proposals import Proposal
 from glossary.review.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
+from glossary.review.workflow import GlossaryReview
 from glossary.termbase.load import default_glossary_path, load_glossary
 from glossary.termbase.model import Glossary, Status
 from translate.cli.errors import Command

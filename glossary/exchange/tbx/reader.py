@@ -21,9 +21,9 @@ from glossary.exchange.tbx.mapping import (
     to_bcp47,
 )
 from glossary.exchange.tbx.safe_xml import parse_tbx
-from glossary.termbase.load import ID_PATTERN
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import DEFAULT_STEM_MAX, Concept, Glossary, Policy, Quotation, Rendering, Status
+from glossary.termbase.schema import ID_PATTERN
 
 __all__ = ["MAX_TBX_BYTES", "TbxImport", "import_tbx"]
 

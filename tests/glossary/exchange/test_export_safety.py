@@ -11,8 +11,10 @@ import pytest
 from glossary.errors import GlossaryInvalid
 from glossary.exchange.csvx import export_csv
 from glossary.exchange.limits import neutralise_cell
-from glossary.review.proposals import GlossaryReview, ProposalInvalid
-from glossary.termbase.load import lint, load_glossary
+from glossary.review.errors import ProposalInvalid
+from glossary.review.workflow import GlossaryReview
+from glossary.termbase.lint import lint
+from glossary.termbase.load import load_glossary
 from glossary.termbase.model import Rendering, Status
 
 REPO = Path(__file__).resolve().parents[3]

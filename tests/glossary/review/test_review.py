@@ -17,18 +17,18 @@ import pytest
 from glossary import load_glossary
 from glossary.edit.yaml_edit import ReviewFileError, edit_text, minimal_merge
 from glossary.errors import UnknownConcept, UnknownLocale
-from glossary.review.history import history_path, read_history
-from glossary.review.proposals import (
-    GlossaryReview,
+from glossary.review.errors import (
     InvalidStatus,
     MissingField,
     NothingToChange,
     ProposalClosed,
     ProposalInvalid,
     UnknownProposal,
-    proposals_path,
 )
+from glossary.review.history import history_path, read_history
+from glossary.review.proposals import proposals_path
 from glossary.review.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision, touched_concepts
+from glossary.review.workflow import GlossaryReview
 from glossary.termbase.model import Status
 from translate.catalogs.impact import ImpactError, glossary_impact
 
@@ -472,7 +472,7 @@ def test_impact_needs_a_catalog_folder(tmp_path: Path) -> None:
 
 def test_glossary_package_never_imports_the_pipeline() -> None:
     code = (
-        "import sys, glossary.review.proposals, glossary.review.history, glossary.review.semantic_diff, glossary.edit.yaml_edit\n"
+        "import sys, glossary.review.workflow, glossary.review.history, glossary.review.semantic_diff, glossary.edit.yaml_edit\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in {'translate', 'argostranslate', 'ctranslate2'}]\n"
         "assert not bad, bad\n"
     )

@@ -13,8 +13,10 @@ import pytest
 from glossary.edit.records import Change
 from glossary.files import groups
 from glossary.review.history import history_path, read_history
-from glossary.review.proposals import GlossaryReview, proposals_path
-from glossary.termbase.load import lint, load_glossary
+from glossary.review.proposals import proposals_path
+from glossary.review.workflow import GlossaryReview
+from glossary.termbase.lint import lint
+from glossary.termbase.load import load_glossary
 
 REPO = Path(__file__).resolve().parents[3]
 SMALL = REPO / "tests" / "data" / "glossary" / "small.yaml"
@@ -62,7 +64,7 @@ def test_an_editor_saving_while_approve_runs_is_never_lost(glossary_file: Path) 
     review = GlossaryReview(glossary_file)
     review.propose("karabakh", "de", "Karabachs Land", "admitted", "r", by="a")
     code = (
-        "import sys; from glossary.review.proposals import GlossaryReview;"
+        "import sys; from glossary.review.workflow import GlossaryReview;"
         "GlossaryReview(sys.argv[1]).approve('P1', by='e', reason='ok')"
     )
     process = subprocess.Popen([sys.executable, "-c", code, str(glossary_file)], cwd=REPO,
@@ -76,7 +78,7 @@ def test_an_editor_saving_while_approve_runs_is_never_lost(glossary_file: Path) 
 _KILLER = """
 import os, signal, sys
 from glossary.files import groups
-from glossary.review.proposals import GlossaryReview
+from glossary.review.workflow import GlossaryReview
 target = sys.argv[2]
 def fault(step):
     if step == target:

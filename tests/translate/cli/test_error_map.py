@@ -84,8 +84,9 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     import glossary.edit.changes
     import glossary.edit.yaml_edit
     import glossary.judge.checks
-    import glossary.review.proposals
+    import glossary.review.errors
     import glossary.review.semantic_diff
+    import glossary.review.workflow
     import translate.catalogs.impact
     import translate.catalogs.store
     import translate.run.distributed
@@ -101,7 +102,7 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     for cls in classes:
         assert cls.exit_code in (1, 2), cls
     assert errors.InputError.exit_code == 2 and errors.IndexUnreachable.exit_code == 1
-    assert glossary.review.proposals.ReviewInputError.exit_code == 2
+    assert glossary.review.errors.ReviewInputError.exit_code == 2
     assert translate.catalogs.store.CatalogError.exit_code == 1
 
 

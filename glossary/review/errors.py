@@ -1,0 +1,57 @@
+"""The errors of the review workflow, each saying bad input (exit 2) or failure (exit 1)."""
+
+from __future__ import annotations
+
+from glossary.edit.yaml_edit import ReviewFileError
+from glossary.errors import GlossaryError, Problem
+
+__all__ = [
+    "InvalidStatus",
+    "MissingField",
+    "NothingToChange",
+    "ProposalClosed",
+    "ProposalInvalid",
+    "ReviewConflict",
+    "ReviewInputError",
+    "UnknownProposal",
+]
+
+
+class ReviewInputError(GlossaryError):
+    """A request the workflow cannot act on as given (bad status, id, missing reason...)."""
+
+    exit_code = 2  # bad input
+
+
+class InvalidStatus(ReviewInputError):
+    """A status that is not one of the TBX statuses."""
+
+
+class MissingField(ReviewInputError):
+    """A required value (text, reason, who) is empty."""
+
+
+class UnknownProposal(ReviewInputError):
+    """No proposal has this id."""
+
+
+class ProposalClosed(ReviewInputError):
+    """The proposal was already approved or rejected."""
+
+
+class ProposalInvalid(GlossaryError):
+    """Applying the proposal would leave a glossary that does not load, or contradicts itself."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.problems: list[Problem] = list(problems or [])
+        details = "".join(f"\n  {p}" for p in self.problems)
+        super().__init__(message + details)
+
+
+class NothingToChange(ProposalInvalid):
+    """The glossary already says what the proposal asks for."""
+
+
+class ReviewConflict(ReviewFileError):
+    """The files kept changing under the command (editors saving); nothing was written."""
+

@@ -1,0 +1,138 @@
+"""Planning a change: apply it to the glossary file in memory and prove the result loads.
+
+Nothing is written here; the workflow (`glossary.review.workflow`) writes a
+plan's bytes once the editor decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossary.edit.apply import apply_edits
+from glossary.edit.plan import expand_edits, rendering_edit
+from glossary.edit.records import Change, RenderingChange, rendering_changes
+from glossary.edit.store import GlossaryFile
+from glossary.errors import GlossaryInvalid, UnknownLocale
+from glossary.review.errors import InvalidStatus, MissingField, NothingToChange, ProposalInvalid
+from glossary.review.proposals import Proposal
+from glossary.termbase.locales import normalize_locale
+from glossary.termbase.model import Glossary, Status
+
+__all__ = ["Plan", "clean", "plan_edits", "plan_proposal", "plan_rendering"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What applying a proposal to the current glossary file gives.
+
+    `before` and `after` are the validated glossaries, `text_before` and
+    `text_after` the file's text; `changes` lists every rendering touched, the
+    requested change first.
+    """
+
+    before: Glossary
+    after: Glossary
+    text_before: str
+    text_after: str
+    changes: tuple[RenderingChange, ...]
+    edits: tuple[Change, ...] = ()  # the records the applier wrote
+    data_after: bytes = b""  # the file's bytes after (its line endings and BOM kept)
+
+
+def clean(value: str) -> str:
+    """`value` with its runs of white space made single spaces, stripped."""
+    return " ".join(str(value).split())
+
+
+def _parse_status(value: str) -> Status:
+    try:
+        return Status(clean(value).lower())
+    except ValueError:
+        choices = " | ".join(s.value for s in Status)
+        raise InvalidStatus(f"unknown status {value!r}; use one of: {choices}") from None
+
+
+def _check_clash(after: Glossary, concept_id: str, locale: str, text: str) -> None:
+    """Refuse a rendering whose words another rendering gives the opposite verdict.
+
+    The loader refuses a text that is both preferred and forbidden; a form
+    shared by an acceptable and an unacceptable rendering is the same
+    contradiction one level down (`Karabachs` forbidden while it is a form of
+    the preferred `Karabach`), and the checks could not tell which applies.
+    """
+    renderings = after.renderings(concept_id, locale)
+    mine = next((r for r in renderings if r.text.casefold() == text.casefold()), None)
+    if mine is None:
+        return
+    surfaces = {s.casefold(): s for s in mine.surfaces}
+    for other in renderings:
+        if other is mine or other.status.acceptable == mine.status.acceptable:
+            continue
+        shared = sorted(surfaces[s.casefold()] for s in other.surfaces if s.casefold() in surfaces)
+        if shared:
+            raise ProposalInvalid(
+                f"{concept_id}/{locale}: {', '.join(repr(s) for s in shared)} would be "
+                f"{mine.status.value} (as {mine.text!r}) and {other.status.value} (as {other.text!r}) "
+                "at once; change the status of the existing rendering instead, or drop the form"
+            )
+
+
+def plan_rendering(path: Path, current: GlossaryFile, concept: str, locale: str, text: str,
+                   status: str | Status, forms: tuple[str, ...] | list[str]) -> Plan:
+    """A rendering's change applied to `current` (the file at `path`) and checked.
+
+    Raises UnknownConcept, UnknownLocale, InvalidStatus, MissingField,
+    NothingToChange or ProposalInvalid.
+    """
+    before = current.glossary
+    wanted = status if isinstance(status, Status) else _parse_status(status)
+    locale = normalize_locale(locale)
+    if locale not in before.locales:
+        raise UnknownLocale(
+            f"the glossary does not list locale {locale!r} (it lists {', '.join(before.locales)}); "
+            "add it to 'locales' first"
+        )
+    before.concept(concept)  # UnknownConcept, with a hint
+    text = clean(text)
+    if not text or not any(c.isalnum() for c in text):
+        raise MissingField("the rendering text is empty; give the term as written in running text")
+    cleaned_forms = tuple(dict.fromkeys(clean(f) for f in forms if clean(f)))
+    change = rendering_edit(before, concept, locale, text, wanted, cleaned_forms)
+    if change.old == change.new:
+        raise NothingToChange(
+            f"{concept}/{locale}: {text!r} is already {wanted.value}"
+            + (" with those forms" if cleaned_forms else "")
+        )
+    plan = _apply(path, current, [change], first=text,
+                  refusal=f"{concept}/{locale}: with {text!r} as {wanted.value} the glossary would not load")
+    _check_clash(plan.after, concept, locale, text)
+    return plan
+
+
+def _apply(path: Path, current: GlossaryFile, edits: Sequence[Change], *, first: str | None = None,
+           refusal: str = "with these changes the glossary would not load") -> Plan:
+    try:
+        applied = apply_edits(current.text, str(path), edits, encode=current.encode)
+    except GlossaryInvalid as error:
+        raise ProposalInvalid(refusal, error.problems) from None
+    described = [c for edit in edits for c in rendering_changes(edit, first=first)]
+    return Plan(current.glossary, applied.glossary, current.text, applied.text, tuple(described),
+                tuple(edits), current.encode(applied.text))
+
+
+def plan_edits(path: Path, current: GlossaryFile, edits: Sequence[Change]) -> Plan:
+    """An import's records applied to the file as it is now (ApplyConflict if they no longer fit)."""
+    expanded = expand_edits(current.glossary, edits, str(path))
+    if not expanded:
+        raise NothingToChange("the import changes nothing")
+    return _apply(path, current, expanded)
+
+
+def plan_proposal(path: Path, current: GlossaryFile, proposal: Proposal) -> Plan:
+    """What approving `proposal` does to `current`, an import's records or a rendering's change."""
+    if proposal.edits:
+        return plan_edits(path, current, proposal.edits)
+    return plan_rendering(path, current, proposal.concept, proposal.locale, proposal.text, proposal.status,
+                          proposal.forms)

@@ -157,7 +157,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
       termguard translate article.txt --to de --json -o article.de.txt > occurrences.json
     """
     from glossary.files import write_text
-    from glossary.files.reading import display_name
+    from glossary.files.names import display_name
     from glossary.termbase.locales import fallback_locale
     from translate.argos import packages
     from translate.argos.codes import argos_code

@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from glossary.matching.morphology import MorphIndex, Morphology, bound_head
+from glossary.matching.morph_index import MorphIndex
+from glossary.matching.morphology import Morphology
 from glossary.matching.normalize import for_matching, needs_normalizing
+from glossary.matching.proper_names import bound_head
 from glossary.matching.tokens import Fold, Tokens, gap_class, tokenize
 from glossary.termbase.model import Rendering
 

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from glossary.matching.index import Index, Payload
-from glossary.matching.morphology import modifies_name, morphology_for
+from glossary.matching.morphology import morphology_for
+from glossary.matching.proper_names import modifies_name
 from glossary.matching.quotes import depths_at, quoted_spans
 from glossary.matching.tokens import APOSTROPHES, fold_for
 from glossary.termbase.locales import language_of, normalize_locale

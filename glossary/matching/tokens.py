@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from glossary.termbase.locales import language_of
 
-__all__ = ["APOSTROPHES", "Fold", "Tokens", "fold_for", "gap_class", "tokenize"]
+__all__ = ["APOSTROPHES", "TOKEN", "Fold", "Tokens", "fold_for", "gap_class", "tokenize"]
 
-# A word: a letter or digit, then letters, digits and the combining marks that
+# A word (the matchers' and word formation's): a letter or digit, then letters, digits and the combining marks that
 # may follow them (an underscore inside a word is kept: this form of the
 # pattern runs about twice as fast, and news text has no underscores).
 #
@@ -18,7 +18,7 @@ __all__ = ["APOSTROPHES", "Fold", "Tokens", "fold_for", "gap_class", "tokenize"]
 # joiner, BOM) inside a word belong to it and are dropped from its key: they
 # change nothing a reader sees, so "Art<U+200B>sakh" must still be Artsakh and
 # cannot slip a forbidden term past a check.
-_TOKEN = re.compile(r"[^\W_][\w\u0300-\u036f\u0483-\u0489\u200b-\u200d\u2060\ufeff]*")
+TOKEN = re.compile(r"[^\W_][\w\u0300-\u036f\u0483-\u0489\u200b-\u200d\u2060\ufeff]*")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _DROP_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _HYPHENS = "-\u2010\u2011\u00ad"
@@ -62,10 +62,10 @@ class Tokens:
         # character folded to exactly one: positions in `folded` are positions
         # in `text`, and the text is folded and split by C code in two calls.
         if len(folded) == len(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
-            self.matches = list(_TOKEN.finditer(folded))
+            self.matches = list(TOKEN.finditer(folded))
             self.keys: list[str] = list(map(re.Match.group, self.matches))
         else:
-            self.matches = list(_TOKEN.finditer(text))
+            self.matches = list(TOKEN.finditer(text))
             self.keys = [fold(unicodedata.normalize("NFC", m.group())) for m in self.matches]
         if _INVISIBLE.search(text):
             self.keys = [key.translate(_DROP_INVISIBLE) for key in self.keys]

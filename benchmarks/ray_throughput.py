@@ -96,7 +96,8 @@ def run_local(paths: list[Path], package_dir: Path, jobs: int, catalogs: Path) -
 
 def run_ray(paths: list[Path], package_dir: Path, workers: int, catalogs: Path) -> dict[str, Any]:
     from translate.argos.engine import DecodeOptions
-    from translate.run.distributed import LocaleSpec, translate_documents_ray
+    from translate.run.distributed import translate_documents_ray
+    from translate.run.ray_worker import LocaleSpec
 
     start, cpu = time.perf_counter(), time.process_time()
     spec = LocaleSpec(LOCALE, package_dir, "en->qtc 1.0", enforce=True)
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     import ray
 
     from translate.argos import packages
-    from translate.run.distributed import start_local_cluster
+    from translate.run.ray_cluster import start_local_cluster
 
     package_dir = packages.install_file(TEST_MODEL).path
     work = _HOME / "work"

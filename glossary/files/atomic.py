@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from glossary.errors import FileWriteError
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 
 __all__ = ["MISSING", "REGULAR", "STREAM", "fsync_dir", "resolve", "umask", "write_temp"]
 

@@ -18,7 +18,7 @@ from glossary.errors import FileLockTimeout, FileWriteError
 from glossary.files import atomic  # atomic.write_temp by its module: tests replace it to fail every write
 from glossary.files.atomic import STREAM, fsync_dir, resolve
 from glossary.files.locks import locked
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 from glossary.files.snapshots import Snapshot, check_expect
 
 __all__ = ["recover", "write_group"]

@@ -8,6 +8,8 @@ import select
 import stat
 
 from glossary.errors import FileInputError
+from glossary.files.groups import recover
+from glossary.files.names import display_name
 
 # Far above any article, glossary or catalog; stops /dev/zero and its kind.
 DEFAULT_LIMIT = 256 * 1024 * 1024
@@ -39,9 +41,7 @@ def read_bytes(
     name = display_name(path)
     if "\x00" in os.fsdecode(path):  # the OS would raise ValueError, not OSError
         raise FileInputError(f"{name}: a file name cannot hold a NUL character")
-    from glossary.files.groups import recover  # a killed group write is settled first
-
-    recover(path)
+    recover(path)  # a killed group write is settled first
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -123,10 +123,3 @@ def read_text(
             f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
             "convert it, e.g. iconv -f LATIN1 -t UTF-8"
         ) from None
-
-
-def display_name(path: str | os.PathLike[str]) -> str:
-    """A file name safe to print on one line: control characters and undecodable bytes escaped."""
-    raw = os.fsencode(path)
-    text = raw.decode("utf-8", errors="backslashreplace")
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)

@@ -8,7 +8,7 @@ import stat
 from dataclasses import dataclass
 
 from glossary.errors import ConcurrentEditError, FileWriteError
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 
 __all__ = ["BOM", "Snapshot", "check_expect", "newline_of", "snapshot_now", "snapshot_of"]
 

@@ -28,7 +28,7 @@ from glossary.errors import FileWriteError
 from glossary.files import atomic  # atomic.write_temp by its module: tests replace it to fail every write
 from glossary.files.atomic import MISSING, STREAM, fsync_dir, resolve, umask
 from glossary.files.groups import recover
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 from glossary.files.snapshots import BOM, Snapshot, check_expect, newline_of, snapshot_now
 
 __all__ = ["open_for_replace", "snapshot", "write_bytes", "write_text"]

@@ -15,13 +15,9 @@ correct translation uses, per language, without listing them
 - derivation, for proper names: adjectives and nouns of place (`Eriwaner`,
   `karabachisch`, `ереванский`, `бакинский`, `Karabağlı`, `Ղարաբաղյան`);
 - German closed compounds whose first element is the rendering
-  (`Karabachfrage`, `Delimitationskommissionen`);
-- a hyphenated variant whose head is a rendering and whose capitalised first
-  part is no glossary term (`Hoch-Karabach`, `Нагорно-Карабах`) is a
-  different name, not that rendering;
-- in English, a term followed by a capitalised word that is no term is a
-  modifier inside a name (`Azerbaijan Airlines`, `Armenian Gampr`), not the
-  term.
+  (`Karabachfrage`, `Delimitationskommissionen`).
+
+A term inside a name is not the term: glossary/matching/proper_names.py.
 
 The glossary's own `forms` and `stem` win: a span matched by them is never
 re-attributed by this module (the matcher prefers them at equal length).
@@ -33,16 +29,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from glossary.termbase.locales import language_of
 
-# The matcher's word pattern (glossary/matching.py, _TOKEN), to tell which
-# words of a surface are capitalised.
-_WORD = re.compile(r"[^\W_][\w\u0300-\u036f\u0483-\u0489\u200b-\u200d\u2060\ufeff]*")
-_HYPHENS = "-\u2010\u2011"
+__all__ = ["Morphology", "Word", "morphology_for", "supported_languages"]
 
 # Azerbaijani nominal suffixes (plural, possessive, case, relative, copula),
 # in the order they attach; vowel harmony is not enforced (either vowel of a
@@ -118,7 +111,7 @@ _MAX_DERIVED_TAIL = 4  # inflection after a derivational suffix
 
 
 @dataclass(frozen=True)
-class _Word:
+class Word:
     """One word of a rendering, prepared for matching."""
 
     base: str  # casefolded
@@ -135,7 +128,7 @@ class Morphology:
     def __init__(self, language: _Language) -> None:
         self.language = language
         self._stems: dict[str, str] = {}
-        self._verdicts: dict[tuple[_Word, str, bool, bool], bool] = {}
+        self._verdicts: dict[tuple[Word, str, bool, bool], bool] = {}
         self._stemmer: Any = None
         self._loaded = False
 
@@ -160,7 +153,7 @@ class Morphology:
             self._stems[word] = found
         return found
 
-    def word(self, base: str, proper: bool) -> _Word:
+    def word(self, base: str, proper: bool) -> Word:
         """Prepare one casefolded rendering word."""
         language = self.language
         verb = False
@@ -185,9 +178,9 @@ class Morphology:
                 if base.endswith(ending) and len(base) - len(ending) >= _MIN_ROOT:
                     derived.append(base[: -len(ending)])
             derived.append(base)
-        return _Word(base, root, self.stem(base), proper, verb, tuple(dict.fromkeys(derived)))
+        return Word(base, root, self.stem(base), proper, verb, tuple(dict.fromkeys(derived)))
 
-    def _inflected(self, word: _Word, token: str) -> bool:
+    def _inflected(self, word: Word, token: str) -> bool:
         language = self.language
         roots = [word.root]
         if word.verb and language.agglutinative and word.root.endswith("t"):
@@ -214,7 +207,7 @@ class Morphology:
                     return True
         return False
 
-    def _derived(self, word: _Word, token: str) -> bool:
+    def _derived(self, word: Word, token: str) -> bool:
         for base in word.derived_bases:
             if len(base) < _MIN_ROOT or not token.startswith(base):
                 continue
@@ -224,7 +217,7 @@ class Morphology:
                     return True
         return False
 
-    def _compound(self, word: _Word, token: str) -> bool:
+    def _compound(self, word: Word, token: str) -> bool:
         for first in dict.fromkeys((word.base, word.root)):
             if len(first) < _MIN_ROOT + 1 or not token.startswith(first):
                 continue
@@ -234,7 +227,7 @@ class Morphology:
                     return True
         return False
 
-    def accepts(self, word: _Word, token: str, *, alone: bool, capitalised: bool = True) -> bool:
+    def accepts(self, word: Word, token: str, *, alone: bool, capitalised: bool = True) -> bool:
         """Whether `token` (casefolded) is a form of the rendering word.
 
         `alone`: the rendering is this one word, so derivation and compounds
@@ -250,7 +243,7 @@ class Morphology:
             verdict = self._verdicts[key] = self._accepts(word, token, alone, capitalised)
         return verdict
 
-    def _accepts(self, word: _Word, token: str, alone: bool, capitalised: bool) -> bool:
+    def _accepts(self, word: Word, token: str, alone: bool, capitalised: bool) -> bool:
         if token == word.base:
             return True
         if word.verb and self.language.verb_prefixes:
@@ -281,152 +274,3 @@ def morphology_for(locale: str) -> Morphology | None:
 def supported_languages() -> tuple[str, ...]:
     """Languages (of locale identifiers) that have word-formation rules."""
     return tuple(_LANGUAGES)
-
-
-Payload = Any  # the matcher's (concept id, rendering); opaque here
-
-
-class _Pattern:
-    __slots__ = ("gaps", "payloads", "words")
-
-    def __init__(self, words: tuple[_Word, ...], gaps: tuple[str, ...]) -> None:
-        self.words = words
-        self.gaps = gaps
-        self.payloads: list[Payload] = []
-
-
-class MorphIndex:
-    """Renderings of one locale, matched through their inflected and derived forms."""
-
-    _HEAD = 3
-
-    def __init__(self, morphology: Morphology) -> None:
-        self.morphology = morphology
-        self._by_head: dict[str, list[_Pattern]] = {}
-        self._seen: dict[tuple[object, ...], _Pattern] = {}
-
-    def add(self, surface: str, keys: tuple[str, ...], gaps: tuple[str, ...], payload: Payload) -> None:
-        """Index one surface of a rendering (its casefolded words and gaps)."""
-        words = [m.group() for m in _WORD.finditer(surface)]
-        capitalised = [w[:1].isupper() for w in words] if len(words) == len(keys) else [False] * len(keys)
-        signature = (keys, gaps)
-        pattern = self._seen.get(signature)
-        if pattern is None:
-            prepared = tuple(self.morphology.word(key, proper) for key, proper in zip(keys, capitalised))
-            head = prepared[0].root[: self._HEAD]
-            if len(head) < self._HEAD:
-                return  # a root this short is matched only as listed
-            pattern = _Pattern(prepared, gaps)
-            self._seen[signature] = pattern
-            self._by_head.setdefault(head, []).append(pattern)
-        if payload not in pattern.payloads:
-            pattern.payloads.append(payload)
-
-    def _heads(self, key: str) -> list[str]:
-        heads = [key[: self._HEAD]]
-        for prefix in self.morphology.language.verb_prefixes:
-            if key.startswith(prefix):
-                heads.append(key[len(prefix) : len(prefix) + self._HEAD])
-        return heads
-
-    def find(
-        self, keys: Sequence[str], gap: Callable[[int], str], capitalised: Callable[[int], bool]
-    ) -> list[tuple[int, int, list[Payload]]]:
-        """(first token, last token, payloads) of every match, longest per start.
-
-        `gap(i)` is the gap class between token i and token i + 1, as the
-        matcher computes it; `capitalised(i)` whether token i is capitalised.
-        """
-        found: list[tuple[int, int, list[Payload]]] = []
-        table = self._by_head
-        size = self._HEAD
-        prefixes = self.morphology.language.verb_prefixes
-        # One set probe per word in the common case (no root starts so).
-        where = [
-            i
-            for i, key in enumerate(keys)
-            if key[:size] in table or (prefixes and key[:1] in prefixes and key[1 : 1 + size] in table)
-        ]
-        for i in where:
-            key = keys[i]
-            candidates: list[_Pattern] = []
-            for head in dict.fromkeys(self._heads(key)):
-                candidates.extend(table.get(head, ()))
-            best = -1
-            payloads: list[Payload] = []
-            for pattern in candidates:
-                count = len(pattern.words)
-                last = i + count - 1
-                if last >= len(keys) or last < best:
-                    continue
-                alone = count == 1
-                if not all(
-                    self.morphology.accepts(word, keys[i + k], alone=alone, capitalised=capitalised(i + k))
-                    and (k == 0 or gap(i + k - 1) == pattern.gaps[k - 1])
-                    for k, word in enumerate(pattern.words)
-                ):
-                    continue
-                if last > best:
-                    best, payloads = last, []
-                payloads.extend(p for p in pattern.payloads if p not in payloads)
-            if best >= 0:
-                found.append((i, best, payloads))
-        return found
-
-
-def bound_head(text: str, start: int, before: tuple[int, int] | None, covered: bool) -> bool:
-    """Whether a match at `start` is the head of a hyphenated name (`Hoch-Karabach`).
-
-    `before` is the span of the word before the match and `covered` whether
-    a glossary match covers that word: `Armenien-Aserbaidschan-Konflikt`,
-    `Karabach-Armenier` and lower-case combining forms (`армяно-`) stay
-    matches.
-    """
-    if before is None or covered:
-        return False
-    gap = text[before[1] : start]
-    return len(gap) == 1 and gap in _HYPHENS and text[before[0]].isupper()
-
-
-def _headline(text: str) -> bool:
-    # Title Case lines capitalise every long word; there capitals say nothing.
-    long_words = [w for w in _WORD.findall(text) if len(w) >= 4 and w.isalpha()]
-    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
-
-
-_NAME_RUN = re.compile(r"[^\W\d_][\w'\u2019-]*")
-
-
-def modifies_name(text: str, start: int, end: int, term_starts: set[int]) -> bool:
-    """Whether an English term at text[start:end] is a modifier inside a name.
-
-    `Azerbaijan Airlines`, `Armenian Gampr`: the term is followed, after one
-    space, by one or two capitalised words that start no glossary term, so
-    the whole is a proper name (a firm, a breed) that need not render the
-    term. Not so for `Karabakh Armenians` (a term follows), an acronym
-    (`NATO Secretary-General`: the acronym is a name of its own), a title
-    before a person's name (`Armenian Prime Minister Nikol Pashinyan`: a
-    longer capitalised run) and Title Case headlines.
-    """
-    term = text[start:end]
-    if not term[:1].isupper() or (len(term) > 1 and term.isupper()):
-        return False
-    position = end
-    while position < len(text) and text[position] in " \t\u00a0":
-        position += 1
-    if position == end or position >= len(text) or not text[position].isupper():
-        return False
-    if position in term_starts:
-        return False
-    run = 0
-    while position < len(text):
-        word = _NAME_RUN.match(text, position)
-        if word is None or not word.group()[0].isupper():
-            break
-        run += 1
-        position = word.end()
-        if position < len(text) and text[position] == " ":
-            position += 1
-        else:
-            break
-    return run <= 2 and not _headline(text)

@@ -51,7 +51,7 @@ def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
         raise click.exceptions.Exit(2) from None
     except OSError as exc:
         # A file problem the library did not foresee is still one line, not a traceback.
-        from glossary.files.reading import display_name
+        from glossary.files.names import display_name
 
         where = f"{display_name(exc.filename)}: " if exc.filename else ""
         click.echo(f"Error: {where}{exc.strerror or exc}", err=True)

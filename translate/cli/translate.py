@@ -157,7 +157,7 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
       termguard translate article.txt --to de --json -o article.de.txt > occurrences.json
     """
     from glossary.files import write_text
-    from glossary.files.reading import display_name
+    from glossary.files.names import display_name
     from glossary.termbase.locales import fallback_locale
     from translate.argos import packages
     from translate.argos.codes import argos_code
@@ -270,7 +270,8 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     else:
         if ray_address is not None:
             from glossary import default_glossary_path
-            from translate.run.distributed import locale_specs, translate_documents_ray
+            from translate.run.distributed import translate_documents_ray
+            from translate.run.ray_worker import locale_specs
 
             results: Iterator[DocumentResult] = translate_documents_ray(
                 documents, locale_specs(targets),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 from translate.argos.engine import Chain, DecodeOptions, Engine
 from translate.catalogs.store import catalog_path
 from translate.errors import InputError, OutputCollision, TermguardError

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from glossary.files import FileInputError, read_bytes
-from glossary.files.reading import display_name
+from glossary.files.names import display_name
 from translate.errors import InputError
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # far above any article; stops /dev/zero and endless FIFOs

@@ -89,8 +89,8 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     import glossary.review.workflow
     import translate.catalogs.impact
     import translate.catalogs.store
-    import translate.run.distributed
     import translate.run.document
+    import translate.run.ray_cluster
     from glossary.errors import TermguardError
     from translate import errors
 

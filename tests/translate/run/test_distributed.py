@@ -24,7 +24,8 @@ DATES = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"$', re.MULTI
 
 
 def test_without_ray_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    from translate.run.distributed import RayNotInstalled, translate_documents_ray
+    from translate.run.distributed import translate_documents_ray
+    from translate.run.ray_cluster import RayNotInstalled
 
     monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` fail
     with pytest.raises(RayNotInstalled, match=r"pip install 'termguard\[ray\]'") as caught:
@@ -37,7 +38,8 @@ def test_an_address_nobody_answers_fails_in_seconds() -> None:
     pytest.importorskip("ray", reason="Ray is optional: pip install 'termguard[ray]'")
     import ray
 
-    from translate.run.distributed import DistributedError, translate_documents_ray
+    from translate.run.distributed import translate_documents_ray
+    from translate.run.ray_cluster import DistributedError
 
     results = translate_documents_ray([ARTICLE], [], address="127.0.0.1:1", workers=1, glossary_path=None,
                                       catalog_dir=None, domain_of=lambda p: p.stem)
@@ -96,7 +98,8 @@ def _catalogs(folder: Path) -> dict[str, bytes]:
 def test_ray_workers_match_the_local_path(ray_module, test_model: Path, documents: list[Path],  # type: ignore[no-untyped-def]
                                           tmp_path: Path) -> None:
     from glossary import load_glossary
-    from translate.run.distributed import locale_specs, translate_documents_ray
+    from translate.run.distributed import translate_documents_ray
+    from translate.run.ray_worker import locale_specs
 
     options = DecodeOptions()
     targets = _targets(test_model)
@@ -136,7 +139,8 @@ def test_ray_workers_match_the_local_path(ray_module, test_model: Path, document
 
 def test_fail_fast_stops_after_the_bad_document(ray_module, test_model: Path,  # type: ignore[no-untyped-def]
                                                 documents: list[Path], tmp_path: Path) -> None:
-    from translate.run.distributed import locale_specs, translate_documents_ray
+    from translate.run.distributed import translate_documents_ray
+    from translate.run.ray_worker import locale_specs
 
     results = list(translate_documents_ray(
         documents, locale_specs(_targets(test_model)), address=None, workers=2,

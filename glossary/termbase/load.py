@@ -13,8 +13,6 @@ from pathlib import Path
 from glossary.errors import GlossaryInvalid, Problem
 from glossary.termbase.cache import cache_get, cache_put
 from glossary.termbase.model import Glossary
-from glossary.termbase.parse import parse_yaml
-from glossary.termbase.validate import validate_tree
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -59,6 +57,10 @@ def load_glossary_data(data: bytes, name: str) -> Glossary:
     cached = cache_get(digest, name)
     if cached is not None:
         return cached
+    # The parser and validator are imported only on a miss: a hit needs neither.
+    from glossary.termbase.parse import parse_yaml
+    from glossary.termbase.validate import validate_tree
+
     glossary = validate_tree(parse_yaml(data, name), name, digest)
     cache_put(digest, glossary)
     return glossary

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
+from typing import TYPE_CHECKING
 
 from glossary.errors import UnknownLocale
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 TEST_LOCALE = "qtc"
 # The invented test languages and their display names.
@@ -32,6 +33,9 @@ def _parse(text: str) -> Locale:
         raise UnknownLocale(
             f"locale {text!r} is empty; give a language code such as 'de', 'ru' or 'pt_BR'"
         )
+    # Babel is imported on first use: a command served by the glossary cache never needs it.
+    from babel import Locale, UnknownLocaleError
+
     cleaned = text.strip().replace("-", "_")
     try:
         return Locale.parse(cleaned)
@@ -65,6 +69,8 @@ def plural_forms(locale: str) -> str:
     """The gettext `Plural-Forms` header value for a locale, from Babel's rule."""
     if normalize_locale(locale) in TEST_LOCALES:
         return _TEST_PLURAL_FORMS
+    from babel.messages.plurals import get_plural
+
     return get_plural(_parse(locale)).plural_forms
 
 

@@ -11,16 +11,9 @@ from typing import Any
 
 import click
 
-from glossary.files import write_text
-from translate.catalogs.store import (
-    CatalogError,
-    catalog_stats,
-    compile_catalog,
-    iter_catalogs,
-    load_catalog,
-    render_document,
-)
 from translate.cli.errors import Group
+
+# The catalog store is imported inside the commands: the rest of the CLI starts without it.
 
 DEFAULT_CATALOG_DIR = "locales"
 _STAT_KEYS = ("translated", "fuzzy", "untranslated", "obsolete", "violations", "waived")
@@ -54,6 +47,8 @@ def _display_name(locale: str) -> str:
 
 
 def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, str, Path]]:
+    from translate.catalogs.store import iter_catalogs
+
     found = list(iter_catalogs(catalog_dir))
     if locale is not None:
         found = [c for c in found if c[0] == locale]
@@ -83,6 +78,7 @@ def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
     """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
     from glossary.judge import Judge
     from translate.catalogs.judging import catalog_document, judge_lines
+    from translate.catalogs.store import load_catalog
 
     po = load_catalog(path)  # a broken catalog is an error even where the glossary has no locale
     if _normalize_locale(locale) not in glossary.locales:
@@ -107,6 +103,8 @@ def status(catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None
       termguard catalog status
       termguard catalog status --catalog-dir out/locales --json
     """
+    from translate.catalogs.store import CatalogError, catalog_stats
+
     glossary = _load_glossary(glossary_path)
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -148,6 +146,8 @@ def compile_(catalog_dir: Path, as_json: bool) -> None:
       termguard catalog compile
       termguard catalog compile --catalog-dir out/locales --json
     """
+    from translate.catalogs.store import compile_catalog
+
     catalogs = _catalogs(catalog_dir)
     if not catalogs:
         raise click.ClickException(f"no catalogs in {catalog_dir}")
@@ -177,6 +177,9 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
       termguard catalog render --locale de
       termguard catalog render --locale de --domain article --no-fuzzy -o article.de.txt
     """
+    from glossary.files import write_text
+    from translate.catalogs.store import render_document
+
     locale = _normalize_locale(locale)
     catalogs = _catalogs(catalog_dir, locale)
     if domain is not None:
@@ -216,6 +219,7 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
     """
     from glossary.matching import visible
     from translate.catalogs.judging import entry_state
+    from translate.catalogs.store import CatalogError
 
     if locale is not None:
         locale = _normalize_locale(locale)
@@ -290,6 +294,7 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
     """
     from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
     from translate.catalogs.judging import catalog_document
+    from translate.catalogs.store import CatalogError, load_catalog
     from translate.catalogs.waivers import add_waiver
 
     locale = _normalize_locale(locale)

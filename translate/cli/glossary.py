@@ -10,28 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from glossary import (
-    Glossary,
-    GlossaryInvalid,
-    UnknownConcept,
-    UnknownLocale,
-    Violation,
-    check_document,
-    check_source,
-    default_glossary_path,
-    lint,
-    lint_warnings,
-    load_glossary,
-    normalize_locale,
-    read_document,
-)
-from glossary.matching import visible
-from glossary.termbase.locales import display_name
+from glossary.errors import GlossaryInvalid, UnknownConcept, UnknownLocale
+from glossary.termbase.load import default_glossary_path, load_glossary
+from glossary.termbase.locales import display_name, normalize_locale
 from translate.cli.errors import Command, Group
+
+if TYPE_CHECKING:
+    from glossary.judge.checks import Violation
+    from glossary.termbase.model import Glossary
+
+# The matcher and the judge are imported inside the commands that use them:
+# `glossary lint` (and every other command of the CLI) starts without them.
 
 _GLOSSARY_OPTION = click.option(
     "--glossary",
@@ -62,6 +55,8 @@ def _locale(value: str, glossary: Glossary | None = None) -> str:
 
 
 def _lines(path: Path, name: str) -> list[str]:
+    from glossary.judge.checks import read_document
+
     # DocumentUnreadable (bad input, exit 2) names the file: one line, by translate.cli.errors.
     return read_document(path)
 
@@ -71,6 +66,8 @@ def _print_json(records: list[dict[str, Any]]) -> None:
 
 
 def _describe(violation: Violation) -> str:
+    from glossary.matching import visible
+
     # Text from the documents and the glossary goes through `visible`: control,
     # bidi and invisible characters are shown, never sent to the terminal. The
     # quoted source and found text are marked first, so repr adds only quotes.
@@ -120,10 +117,17 @@ def lint_command(path: Path | None, glossary_path: Path | None) -> None:
     """
     if path is not None and glossary_path is not None and path != glossary_path:
         raise click.UsageError("give the glossary once: PATH or --glossary")
+    from glossary.termbase.lint import across_concepts, lint_warnings
+
     where = glossary_path or path or default_glossary_path()
-    problems = lint(where)
-    if not problems:
+    # One load serves both: the problems (what `glossary.lint` returns) and the summary.
+    glossary: Glossary | None = None
+    try:
         glossary = load_glossary(where)
+        problems = across_concepts(glossary)
+    except GlossaryInvalid as error:
+        problems = error.problems
+    if glossary is not None and not problems:
         warnings = lint_warnings(glossary)
         for warning in warnings:
             click.echo(f"warning: {warning}")
@@ -181,6 +185,8 @@ def show_command(concept: str | None, locale_name: str | None, as_json: bool, gl
       termguard glossary show
       termguard glossary show karabakh --locale de --json
     """
+    from glossary.matching import visible
+
     glossary = _load(glossary_path)
     locales = glossary.locales
     if locale_name is not None:
@@ -239,6 +245,8 @@ def check_source_command(file: Path, as_json: bool, glossary_path: Path | None) 
       termguard glossary check article.txt
       termguard glossary check article.txt --json --glossary my-glossary.yaml
     """
+    from glossary.judge.checks import check_source
+
     glossary = _load(glossary_path)
     findings = check_source(_lines(file, "FILE"), glossary)
     if as_json:
@@ -282,6 +290,8 @@ def check_command(
             f"{source} has {len(source_lines)} lines but {translation} has {len(target_lines)}; "
             "line i of the translation must translate line i of the source"
         )
+    from glossary.judge.checks import check_document
+
     violations = check_document(source_lines, target_lines, glossary, locale)
     if as_json:
         _print_json([violation.to_dict() for violation in violations])

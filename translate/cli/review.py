@@ -16,21 +16,25 @@ import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from glossary.edit.records import RenderingChange
 from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
-from glossary.review.errors import NothingToChange, ProposalInvalid, ReviewInputError
-from glossary.review.history import APPROVED, HistoryEvent
-from glossary.review.proposals import Proposal
-from glossary.review.semantic_diff import RevisionError, diff_glossaries, glossary_at_revision
-from glossary.review.workflow import GlossaryReview
 from glossary.termbase.load import default_glossary_path, load_glossary
-from glossary.termbase.model import Glossary, Status
+from glossary.termbase.model import Status
 from translate.cli.errors import Command
 from translate.errors import TermguardError
+
+if TYPE_CHECKING:
+    from glossary.edit.records import RenderingChange
+    from glossary.review.history import HistoryEvent
+    from glossary.review.proposals import Proposal
+    from glossary.review.workflow import GlossaryReview
+    from glossary.termbase.model import Glossary
+
+# The workflow, the edit engine and the semantic diff are imported inside the
+# commands: the rest of the CLI starts without them.
 
 __all__ = ["review_commands"]
 
@@ -61,6 +65,8 @@ def _one_line(error: Exception) -> str:
 @contextmanager
 def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
     """Turn library errors into one-line Click errors; `bad_input` adds exit-2 types."""
+    from glossary.review.errors import ReviewInputError
+
     try:
         yield
     except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:  # type: ignore[misc]
@@ -74,6 +80,8 @@ def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
 def _review(glossary_path: Path | None) -> GlossaryReview:
     """The review workflow of a glossary that loads: a missing or invalid one is
     reported like in every other command (GlossaryInvalid, exit 2)."""
+    from glossary.review.workflow import GlossaryReview
+
     load_glossary(glossary_path)  # first: an empty or folder path is reported, not a traceback
     return GlossaryReview(glossary_path)
 
@@ -140,6 +148,8 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
       termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
     """
     review = _review(glossary_path)
+    from glossary.review.errors import ProposalInvalid
+
     with _errors(bad_input=(ProposalInvalid,)):
         proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
     if as_json:
@@ -237,6 +247,8 @@ def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool)
 
 def _history_lines(event: HistoryEvent) -> list[str]:
     lines = [f"{event.when}  {event.by}  {event.summary()}"]
+    from glossary.review.history import APPROVED
+
     if event.event == APPROVED:
         lines.append(f"    why: {event.proposal_reason} (proposed by {event.proposed_by}, {event.proposed_when})")
         if event.reason:
@@ -279,6 +291,8 @@ def history_command(concept: str | None, glossary_path: Path | None, as_json: bo
 
 def _glossary_from(spec: str, working: Path) -> tuple[Glossary, str]:
     """A glossary from an existing file, or from git revision `spec` of the working file."""
+    from glossary.review.semantic_diff import glossary_at_revision
+
     candidate = Path(spec)
     if candidate.is_file():
         return load_glossary(candidate), str(candidate)
@@ -302,6 +316,9 @@ def diff_command(old: str, new: str | None, glossary_path: Path | None, as_json:
       termguard glossary diff HEAD~1
       termguard glossary diff old.yaml new.yaml --json
     """
+    from glossary.review.errors import ReviewInputError
+    from glossary.review.semantic_diff import RevisionError, diff_glossaries
+
     with _errors(bad_input=(RevisionError, GlossaryInvalid)):
         if new is not None and Path(old).is_file():
             if not Path(new).is_file():
@@ -370,6 +387,8 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
       termguard glossary impact --proposal P1
       termguard glossary impact --before HEAD~1 --json
     """
+    from glossary.review.errors import NothingToChange
+    from glossary.review.semantic_diff import RevisionError, glossary_at_revision
     from translate.catalogs.impact import (  # reads catalogs: only when asked
         ImpactError,
         glossary_impact,

@@ -1,6 +1,6 @@
 """``termguard catalog ...``: status, compile, render and check of the gettext catalogs.
 
-Thin: parses options, calls translate.catalogs.store (and glossary.judge.checks), prints.
+Thin: parses options, calls translate.catalogs (and glossary.judge.checks), prints.
 """
 
 from __future__ import annotations
@@ -12,14 +12,10 @@ from typing import Any
 import click
 
 from glossary.files import write_text
-from translate.catalogs.store import (
-    CatalogError,
-    catalog_stats,
-    compile_catalog,
-    iter_catalogs,
-    load_catalog,
-    render_document,
-)
+from translate.catalogs.errors import CatalogError
+from translate.catalogs.folder import catalog_stats, compile_catalog, iter_catalogs
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.render import render_document
 from translate.cli.errors import Group
 
 DEFAULT_CATALOG_DIR = "locales"

@@ -86,8 +86,8 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     import glossary.judge.checks
     import glossary.review.proposals
     import glossary.review.semantic_diff
+    import translate.catalogs.errors
     import translate.catalogs.impact
-    import translate.catalogs.store
     import translate.run.distributed
     import translate.run.document
     from glossary.errors import TermguardError
@@ -102,7 +102,7 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
         assert cls.exit_code in (1, 2), cls
     assert errors.InputError.exit_code == 2 and errors.IndexUnreachable.exit_code == 1
     assert glossary.review.proposals.ReviewInputError.exit_code == 2
-    assert translate.catalogs.store.CatalogError.exit_code == 1
+    assert translate.catalogs.errors.CatalogError.exit_code == 1
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,10 @@ def edited(texts: list[str], k: int, seed: int) -> list[str]:
 def worker(case: str, folder: Path) -> float:
     # The old code (before the layout moved the modules) runs this worker too.
     try:
-        from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path, render_document
+        from translate.catalogs.folder import catalog_path
+        from translate.catalogs.header import HeaderInfo
+        from translate.catalogs.render import render_document
+        from translate.catalogs.session import CatalogUpdate
         from translate.run.document import MachineTranslation, SourceDocument
     except ImportError:
         from translate.catalog import CatalogUpdate, HeaderInfo, catalog_path, render_document  # type: ignore

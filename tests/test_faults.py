@@ -26,13 +26,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TEST_MODEL
-from translate.catalogs.store import (
-    CatalogParseError,
-    CatalogUpdate,
-    HeaderInfo,
-    catalog_path,
-    load_catalog,
-)
+from translate.catalogs.errors import CatalogParseError
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.session import CatalogUpdate
 from translate.cli import main
 from translate.run.document import MachineTranslation, SourceDocument
 

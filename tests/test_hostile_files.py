@@ -29,7 +29,10 @@ from click.testing import CliRunner, Result
 
 from conftest import TEST_MODEL
 from translate.argos import archive, packages
-from translate.catalogs.store import CatalogParseError, CatalogUpdate, HeaderInfo, catalog_path
+from translate.catalogs.errors import CatalogParseError
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.session import CatalogUpdate
 from translate.cli import main
 from translate.run.document import MachineTranslation, SourceDocument
 

@@ -299,7 +299,7 @@ def test_pivot_through_english_enforces_on_the_leg_into_the_target(
     import polib
     from layouts import INTO_ENGLISH
 
-    from translate.catalogs.store import ARGOS_HEADER
+    from translate.catalogs.header import ARGOS_HEADER
 
     for package in (build(INTO_ENGLISH, tmp_path / "pkg"), built["opus-mt-source-only"]):
         assert runner.invoke(main, ["models", "install-file", str(package)]).exit_code == 0

@@ -29,7 +29,11 @@ from glossary import SourceMatcher, TargetMatcher, load_glossary
 from glossary.exchange.csvx import export_csv, import_csv
 from glossary.exchange.po import export_po, import_po, write_po
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
-from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path, load_catalog, render_document
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.render import render_document
+from translate.catalogs.session import CatalogUpdate
 from translate.run.document import MachineTranslation, SourceDocument
 from translate.run.segment import join_sentences, split_sentences
 

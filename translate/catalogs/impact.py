@@ -39,8 +39,10 @@ from glossary.matching import SourceMatcher, TargetMatcher
 from glossary.review.semantic_diff import DiffEntry, diff_glossaries, touched_concepts
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Glossary
+from translate.catalogs.entries import entry_is_reviewed
+from translate.catalogs.folder import iter_catalogs
 from translate.catalogs.judging import catalog_document, judge_lines
-from translate.catalogs.store import entry_is_reviewed, iter_catalogs, load_catalog
+from translate.catalogs.reading import load_catalog
 from translate.errors import TermguardError
 
 __all__ = ["EntryImpact", "ImpactError", "ImpactReport", "LocaleImpact", "glossary_impact"]

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import polib
 
 from glossary.judge import Judge, Verdict
-from translate.catalogs.store import _machine_mark, _text_hash, entry_is_reviewed, load_catalog
+from translate.catalogs.entries import entry_is_reviewed, machine_mark, text_hash
+from translate.catalogs.reading import load_catalog
 
 STEPS_PREFIX = "termguard:steps="
 # One letter per ladder step (translate.ladder.enforce); "-" is not used: wrapping
@@ -43,8 +44,8 @@ def entry_steps(entry: polib.POEntry) -> list[str] | None:
     An editor may have accepted the machine's text (reviewed, not fuzzy): the
     steps still say how it came about.
     """
-    mark = _machine_mark(entry) if entry.msgstr else None
-    if mark is None or mark.group("hash") != _text_hash(entry.msgstr):
+    mark = machine_mark(entry) if entry.msgstr else None
+    if mark is None or mark.group("hash") != text_hash(entry.msgstr):
         return None
     for line in (entry.comment or "").split("\n"):
         line = line.strip()

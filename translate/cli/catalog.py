@@ -1,6 +1,6 @@
 """``termguard catalog ...``: status, compile, render and check of the gettext catalogs.
 
-Thin: parses options, calls translate.catalogs.store (and glossary.judge.checks), prints.
+Thin: parses options, calls translate.catalogs (and glossary.judge.checks), prints.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _display_name(locale: str) -> str:
 
 
 def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, str, Path]]:
-    from translate.catalogs.store import iter_catalogs
+    from translate.catalogs.folder import iter_catalogs
 
     found = list(iter_catalogs(catalog_dir))
     if locale is not None:
@@ -78,7 +78,7 @@ def _judged(path: Path, glossary: Any, locale: str) -> list[Any] | None:
     """The judge's verdicts on the catalog as one document; None if the glossary lacks the locale."""
     from glossary.judge import Judge
     from translate.catalogs.judging import catalog_document, judge_lines
-    from translate.catalogs.store import load_catalog
+    from translate.catalogs.reading import load_catalog
 
     po = load_catalog(path)  # a broken catalog is an error even where the glossary has no locale
     if _normalize_locale(locale) not in glossary.locales:
@@ -103,7 +103,8 @@ def status(catalog_dir: Path, glossary_path: Path | None, as_json: bool) -> None
       termguard catalog status
       termguard catalog status --catalog-dir out/locales --json
     """
-    from translate.catalogs.store import CatalogError, catalog_stats
+    from translate.catalogs.errors import CatalogError
+    from translate.catalogs.folder import catalog_stats
 
     glossary = _load_glossary(glossary_path)
     rows: list[dict[str, Any]] = []
@@ -146,7 +147,7 @@ def compile_(catalog_dir: Path, as_json: bool) -> None:
       termguard catalog compile
       termguard catalog compile --catalog-dir out/locales --json
     """
-    from translate.catalogs.store import compile_catalog
+    from translate.catalogs.folder import compile_catalog
 
     catalogs = _catalogs(catalog_dir)
     if not catalogs:
@@ -178,7 +179,7 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
       termguard catalog render --locale de --domain article --no-fuzzy -o article.de.txt
     """
     from glossary.files import write_text
-    from translate.catalogs.store import render_document
+    from translate.catalogs.render import render_document
 
     locale = _normalize_locale(locale)
     catalogs = _catalogs(catalog_dir, locale)
@@ -218,8 +219,8 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
       termguard catalog check --locale de --glossary my-glossary.yaml --json
     """
     from glossary.matching import visible
+    from translate.catalogs.errors import CatalogError
     from translate.catalogs.judging import entry_state
-    from translate.catalogs.store import CatalogError
 
     if locale is not None:
         locale = _normalize_locale(locale)
@@ -293,8 +294,9 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
           --by anna --reason "the quoted title keeps its own spelling"
     """
     from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
+    from translate.catalogs.errors import CatalogError
     from translate.catalogs.judging import catalog_document
-    from translate.catalogs.store import CatalogError, load_catalog
+    from translate.catalogs.reading import load_catalog
     from translate.catalogs.waivers import add_waiver
 
     locale = _normalize_locale(locale)

@@ -29,7 +29,7 @@ class BadInput(click.ClickException):
 
 def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
     from glossary.termbase.locales import normalize_locale
-    from translate.catalogs.store import iter_catalogs
+    from translate.catalogs.folder import iter_catalogs
 
     def same_locale(folder: str) -> bool:
         # A folder named pt-BR or pt_br holds the pt_BR catalog too.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from translate.catalogs.store import UNRESOLVED_FLAG
+from translate.catalogs.entries import UNRESOLVED_FLAG
 
 # The enforcement outcomes (docs/enforcement.md), in the order the page lists them.
 SETTLED, FORCED, SUBSTITUTED, UNRESOLVED, REVIEW, QUOTED, WAIVED = (

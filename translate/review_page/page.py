@@ -29,6 +29,8 @@ import polib
 from glossary.judge import Judge, Verdict
 from glossary.termbase.locales import display_name, normalize_locale
 from glossary.termbase.model import Glossary
+from translate.catalogs.entries import UNRESOLVED_FLAG
+from translate.catalogs.header import ARGOS_HEADER, GLOSSARY_HEADER, SOURCE_HEADER
 from translate.catalogs.judging import (
     STEP_EDITOR,
     catalog_document,
@@ -37,13 +39,7 @@ from translate.catalogs.judging import (
     judge_lines,
     step_and_outcome,
 )
-from translate.catalogs.store import (
-    ARGOS_HEADER,
-    GLOSSARY_HEADER,
-    SOURCE_HEADER,
-    UNRESOLVED_FLAG,
-    load_catalog,
-)
+from translate.catalogs.reading import load_catalog
 from translate.review_page.model import (
     NEEDS_EDITOR_OUTCOMES,
     OUTCOME_MEANINGS,
@@ -167,7 +163,7 @@ def _marks(text: str, spans: Iterable[tuple[int, int, Finding]]) -> list[Mark]:
 def build_report(catalog_path: Path | str, glossary: Glossary, locale: str) -> ReportData:
     """Read a catalog and pair every glossary occurrence with its outcome.
 
-    Raises CatalogParseError / CatalogReadError (translate.catalogs.store) for a bad
+    Raises CatalogParseError / CatalogReadError (translate.catalogs.errors) for a bad
     catalog and UnknownLocale (glossary.errors) for a locale Babel does not know.
     """
     path = Path(catalog_path)

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from glossary.matching import visible
 from glossary.termbase.locales import display_name
-from translate.catalogs.store import UNRESOLVED_FLAG
+from translate.catalogs.entries import UNRESOLVED_FLAG
 from translate.review_page.model import (
     OUTCOME_MEANINGS,
     OUTCOMES,

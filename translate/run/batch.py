@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from glossary.files.names import display_name
 from translate.argos.engine import Chain, DecodeOptions, Engine
-from translate.catalogs.store import catalog_path
+from translate.catalogs.folder import catalog_path
 from translate.errors import InputError, OutputCollision, TermguardError
 from translate.run.document import SourceDocument
 from translate.run.job import LocaleRun, run_locale

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from translate.argos.engine import Chain, DecodeOptions, Engine
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import GLOSSARY_HEADER, HeaderInfo
+from translate.catalogs.session import CatalogUpdate
 from translate.catalogs.signature import RunSignature
-from translate.catalogs.store import GLOSSARY_HEADER, CatalogUpdate, HeaderInfo, catalog_path
 from translate.run.document import MachineTranslation, SourceDocument
 from translate.run.pipeline import ParagraphResult, translate_paragraphs
 

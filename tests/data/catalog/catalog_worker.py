@@ -18,7 +18,8 @@ from pathlib import Path
 REPO, MODE, CATALOG = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 sys.path.insert(0, REPO)
 
-from translate.catalogs.store import CatalogUpdate, HeaderInfo  # noqa: E402
+from translate.catalogs.header import HeaderInfo  # noqa: E402
+from translate.catalogs.session import CatalogUpdate  # noqa: E402
 from translate.run.document import MachineTranslation, SourceDocument  # noqa: E402
 
 HEADER = HeaderInfo(argos_package="en->qtc 1.0")

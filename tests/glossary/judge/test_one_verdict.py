@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from glossary import load_glossary
+from translate.catalogs.folder import catalog_path
 from translate.catalogs.impact import glossary_impact
-from translate.catalogs.store import catalog_path
 from translate.cli import main
 from translate.review_page.page import build_report
 

@@ -1,4 +1,4 @@
-"""translate.catalogs.store: msgmerge-like updates of per-locale gettext catalogs."""
+"""translate.catalogs (session, merge, fuzzy, render, folder): msgmerge-like updates of per-locale gettext catalogs."""
 
 from __future__ import annotations
 
@@ -21,24 +21,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glossary.files.locks import FileLock
-from translate.catalogs.store import (
-    MACHINE_MARK,
-    UNRESOLVED_FLAG,
+from translate.catalogs.entries import MACHINE_MARK, UNRESOLVED_FLAG
+from translate.catalogs.errors import (
     CatalogEntryNotFound,
     CatalogError,
     CatalogLayoutError,
     CatalogLockTimeout,
     CatalogParseError,
-    CatalogUpdate,
     CatalogWriteError,
-    HeaderInfo,
-    catalog_path,
-    catalog_stats,
-    compile_catalog,
-    iter_catalogs,
-    load_catalog,
-    render_document,
 )
+from translate.catalogs.folder import catalog_path, catalog_stats, compile_catalog, iter_catalogs
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.render import render_document
+from translate.catalogs.session import CatalogUpdate
 from translate.run.document import MachineTranslation, SourceDocument
 
 REPO = Path(__file__).resolve().parents[3]

@@ -7,16 +7,13 @@ from pathlib import Path
 import polib
 import pytest
 
-from translate.catalogs.store import (
-    MACHINE_MARK,
-    UNRESOLVED_FLAG,
-    CatalogLayoutError,
-    CatalogUpdate,
-    HeaderInfo,
-    catalog_path,
-    load_catalog,
-    render_document,
-)
+from translate.catalogs.entries import MACHINE_MARK, UNRESOLVED_FLAG
+from translate.catalogs.errors import CatalogLayoutError
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.render import render_document
+from translate.catalogs.session import CatalogUpdate
 from translate.run.document import MachineTranslation, SourceDocument
 
 HEADER = HeaderInfo(argos_package="en->qtc 1.0")
@@ -152,7 +149,7 @@ def test_an_editor_save_during_the_write_is_merged(cat_path: Path, monkeypatch: 
 def test_stale_temps_are_found_with_one_listing_per_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from translate.catalogs import store as catalog
+    from translate.catalogs import session
 
     folder = tmp_path / "locales"
     paths = [catalog_path(folder, "qtc", f"doc{i}") for i in range(30)]
@@ -166,8 +163,8 @@ def test_stale_temps_are_found_with_one_listing_per_folder(tmp_path: Path, monke
         listings.append(str(path))
         return real(path)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalog.os, "scandir", counting)
-    monkeypatch.setattr(catalog, "_TEMPS", {})
+    monkeypatch.setattr(session.os, "scandir", counting)
+    monkeypatch.setattr(session, "_TEMPS", {})
     for index, path in enumerate(paths):
         with CatalogUpdate.open(path, locale="qtc", domain=f"doc{index}", header=HEADER) as cat:
             document = SourceDocument.from_text(f"doc{index}.txt", PARA_A)

@@ -10,8 +10,10 @@ import pytest
 
 from glossary.termbase.load import load_glossary
 from translate.argos.engine import DecodeOptions
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.session import CatalogUpdate
 from translate.catalogs.signature import RunSignature
-from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path
 from translate.run.document import MachineTranslation, SourceDocument
 
 REPO = Path(__file__).resolve().parents[3]

@@ -10,7 +10,10 @@ import polib
 import pytest
 from click.testing import CliRunner, Result
 
-from translate.catalogs.store import CatalogUpdate, HeaderInfo, catalog_path, load_catalog
+from translate.catalogs.folder import catalog_path
+from translate.catalogs.header import HeaderInfo
+from translate.catalogs.reading import load_catalog
+from translate.catalogs.session import CatalogUpdate
 from translate.cli.catalog import catalog_group
 from translate.run.document import MachineTranslation, SourceDocument
 

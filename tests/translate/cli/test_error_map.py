@@ -87,8 +87,9 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
     import glossary.review.errors
     import glossary.review.semantic_diff
     import glossary.review.workflow
+    import translate.catalogs.errors
     import translate.catalogs.impact
-    import translate.catalogs.store
+    import translate.run.distributed
     import translate.run.document
     import translate.run.ray_cluster
     from glossary.errors import TermguardError
@@ -103,7 +104,7 @@ def test_every_error_class_says_bad_input_or_failure() -> None:
         assert cls.exit_code in (1, 2), cls
     assert errors.InputError.exit_code == 2 and errors.IndexUnreachable.exit_code == 1
     assert glossary.review.errors.ReviewInputError.exit_code == 2
-    assert translate.catalogs.store.CatalogError.exit_code == 1
+    assert translate.catalogs.errors.CatalogError.exit_code == 1
 
 
 @pytest.mark.parametrize(

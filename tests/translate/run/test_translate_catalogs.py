@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import ARTICLE, REPO
 from translate.argos.engine import Engine
-from translate.catalogs.store import UNRESOLVED_FLAG
+from translate.catalogs.entries import UNRESOLVED_FLAG
 from translate.cli import main
 from translate.run.document import SourceDocument
 from translate.run.job import run_locale

@@ -1,0 +1,171 @@
+"""Merging a document into its catalog, as msgmerge would: the plan, what needs decoding, the merge itself.
+
+The plan pairs each paragraph with the entry it keeps (same msgid), revives
+(an obsolete entry with that msgid) or replaces (a removed entry it
+resembles, `translate.catalogs.fuzzy`); the active entries no paragraph uses
+become obsolete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from translate.catalogs.entries import (
+    LINE_BREAK,
+    LINE_BREAK_NOTE,
+    UNRESOLVED_FLAG,
+    Signature,
+    clean_machine_text,
+    fill,
+    is_human,
+    is_machine,
+    is_ours,
+    machine_mark,
+    mark,
+    set_flag,
+    without_mark,
+)
+from translate.catalogs.errors import CatalogParseError
+from translate.catalogs.fuzzy import fuzzy_match
+from translate.catalogs.header import GLOSSARY_HEADER, SOURCE_HEADER, now, reference_name
+from translate.run.document import MachineTranslation, SourceDocument
+
+__all__ = ["Plan", "merge", "plan", "to_translate"]
+
+
+@dataclass
+class Plan:
+    order: list[str]  # distinct paragraphs, by first occurrence
+    lines: dict[str, list[int]]
+    exact: dict[str, polib.POEntry]  # active entry with the same msgid
+    revived: dict[str, polib.POEntry]  # obsolete entry with the same msgid
+    fuzzy: dict[str, polib.POEntry]  # changed paragraph -> the old entry it replaces
+    removed: list[polib.POEntry]  # active entries no paragraph uses any more
+
+
+def plan(po: polib.POFile, path: Path, document: SourceDocument) -> Plan:
+    """Which entry each paragraph of `document` keeps, revives or replaces (`path` names the catalog in errors)."""
+    lines: dict[str, list[int]] = {}
+    for number, text in document.paragraphs():
+        lines.setdefault(text, []).append(number)
+    order = list(lines)
+    for entry in po:
+        # A plural entry keyed by a paragraph's text cannot take a single
+        # msgstr; obsoleting it would leave two definitions of one msgid,
+        # which msgfmt rejects. The editor must resolve it.
+        if not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and entry.msgid in lines:
+            raise CatalogParseError(
+                path, entry.linenum or None,
+                "plural entry (msgid_plural) where a single message is expected for this paragraph",
+            )
+    active = {e.msgid: e for e in po if not e.obsolete and is_ours(e)}
+    obsolete: dict[str, polib.POEntry] = {}
+    for entry in po:
+        if entry.obsolete and is_ours(entry):
+            obsolete.setdefault(entry.msgid, entry)
+    exact = {p: active[p] for p in order if p in active}
+    revived = {p: obsolete[p] for p in order if p not in exact and p in obsolete}
+    unmatched = [p for p in order if p not in exact and p not in revived]
+    candidates = [e for e in po if not e.obsolete and is_ours(e) and e.msgid not in exact]
+    fuzzy = fuzzy_match(unmatched, candidates, lines)
+    used = {id(e) for e in exact.values()} | {id(e) for e in fuzzy.values()}
+    # Entries with a context or plural forms belong to whoever wrote them:
+    # never ours to obsolete.
+    removed = [e for e in po if not e.obsolete and is_ours(e) and id(e) not in used]
+    return Plan(order, lines, exact, revived, fuzzy, removed)
+
+
+def to_translate(planned: Plan, sign: Signature) -> list[str]:
+    """Paragraphs (in document order) the decoder must translate under `planned`.
+
+    New paragraphs, untranslated ones, and untouched machine output whose
+    signature `sign(paragraph)` changed. Never a reviewed or hand-edited
+    entry; never a changed paragraph whose old translation a person wrote
+    (that one is kept as the starting point).
+    """
+    result: list[str] = []
+    for paragraph in planned.order:
+        entry = planned.exact.get(paragraph) or planned.revived.get(paragraph)
+        if entry is None:
+            old = planned.fuzzy.get(paragraph)
+            if old is None or not is_human(old):
+                result.append(paragraph)
+            continue
+        if not entry.msgstr:
+            result.append(paragraph)
+        elif is_machine(entry):
+            found = machine_mark(entry)
+            if found is None or found.group("digest") != sign(paragraph):
+                result.append(paragraph)
+    return result
+
+
+def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
+          translations: Mapping[str, MachineTranslation], digest: str, sign: Signature) -> None:
+    """Make `po` the catalog of `document` under `planned`, with fresh machine output where allowed."""
+    ref = reference_name(document.name)
+    old_active_ids = {e.msgid for e in po if not e.obsolete}
+
+    active: list[polib.POEntry] = []
+    for paragraph in planned.order:
+        occurrences = [(ref, str(n)) for n in planned.lines[paragraph]]
+        translation = translations.get(paragraph)
+        entry = planned.exact.get(paragraph) or planned.revived.get(paragraph)
+        if entry is not None:
+            entry.obsolete = False
+            if not is_human(entry) and translation is not None:
+                fill(entry, translation, sign(paragraph))
+        elif paragraph in planned.fuzzy:
+            entry = planned.fuzzy[paragraph]
+            entry.previous_msgid = entry.msgid
+            entry.msgid = paragraph
+            if is_human(entry):
+                # The old human translation is the editor's starting point.
+                entry.comment = without_mark(entry.comment)
+                set_flag(entry, "fuzzy", True)
+            elif translation is not None and clean_machine_text(translation.msgstr):
+                fill(entry, translation, sign(paragraph))
+            else:
+                # No output: untranslated; a previous msgid without a
+                # fuzzy translation tells the editor nothing.
+                entry.msgstr = ""
+                entry.previous_msgid = None
+                entry.comment = without_mark(entry.comment)
+                set_flag(entry, "fuzzy", False)
+                set_flag(entry, UNRESOLVED_FLAG, False)
+        else:
+            entry = polib.POEntry(msgid=paragraph, msgstr="")
+            if translation is not None:
+                fill(entry, translation, sign(paragraph))
+        entry.occurrences = occurrences
+        active.append(entry)
+    active.sort(key=lambda e: int(e.occurrences[0][1]))
+    for entry in active:
+        if LINE_BREAK.search(entry.msgstr) and is_human(entry):
+            # Never rewritten: flagged, and rendered from the source.
+            mark(entry, LINE_BREAK_NOTE)
+
+    revived = {id(e) for e in planned.revived.values()}
+    obsolete = [e for e in po if e.obsolete and id(e) not in revived]
+    for entry in planned.removed:
+        # The machine mark and glossary comments stay (written by
+        # `serialize_po`, read back by `parse_po`): an entry that comes
+        # back must still be known as machine output.
+        entry.obsolete = True
+        entry.occurrences = []
+        obsolete.append(entry)
+    kept = [e for e in po if not e.obsolete and not is_ours(e)]
+    po[:] = active + kept + obsolete
+
+    po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
+    trailing = "yes" if document.trailing_newline else "no"
+    source = f"{document.name}; lines={len(document.lines)}; trailing-newline={trailing}"
+    new_active_ids = {e.msgid for e in active}
+    if po.metadata.get(SOURCE_HEADER) != source or new_active_ids != old_active_ids:
+        # The "template" (the source segments) changed.
+        po.metadata["POT-Creation-Date"] = now()
+    po.metadata[SOURCE_HEADER] = source

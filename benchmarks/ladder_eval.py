@@ -105,8 +105,8 @@ def evaluate(enforcer_for: Callable[[frozenset[str]], Any], engine: Any, matcher
     itself too: a ladder that replaces them with the glossary's rendering does
     not damage the sentence.
     """
-    from translate.ladder.enforce import LADDER
     from translate.ladder.guard import without
+    from translate.ladder.outcomes import LADDER
 
     sides: dict[str, Side] = {}
     for name, ladder in (("plain", frozenset()), ("ladder", LADDER)):

@@ -47,8 +47,9 @@ def main() -> None:
     os.environ["OMP_NUM_THREADS"] = os.environ["ARGOS_INTRA_THREADS"] = str(cfg.threads)
 
     from glossary import load_glossary
-    from translate.argos.engine import Engine
-    from translate.ladder import enforce, packages
+    from translate.argos import packages
+    from translate.argos.engine import DecodeOptions, Engine
+    from translate.ladder import enforce
 
     if args.model == "test":
         package_dir = packages.install_file(run.TEST_MODEL).path
@@ -69,7 +70,7 @@ def main() -> None:
     greedy_force = False
 
     def logged_translate(self: Engine, sentences: Any, options: Any = None, **kwargs: Any) -> Any:
-        options = options or enforce.DecodeOptions()
+        options = options or DecodeOptions()
         if greedy_force and kwargs.get("prefixes"):
             options = replace(options, beam_size=1)
         start = time.perf_counter()
@@ -78,13 +79,13 @@ def main() -> None:
                       len(kwargs.get("suppress") or []), time.perf_counter() - start))
         return out
 
-    def no_repeat_force(self: Any, engine: Any, sentences: Any, plans: Any, best: Any,
+    def no_repeat_force(self: Any, engine: Any, sentences: Any, plans: Any, states: Any,
                         pending: list[int], options: Any) -> None:
         tried: set[tuple[int, str]] = self.__dict__.setdefault("_tried", set())
-        todo = [i for i in pending if (i, best[i].text) not in tried]
-        tried.update((i, best[i].text) for i in todo)
+        todo = [i for i in pending if (i, states[i].best.text) not in tried]
+        tried.update((i, states[i].best.text) for i in todo)
         if todo:
-            original_force(self, engine, sentences, plans, best, todo, options)
+            original_force(self, engine, sentences, plans, states, todo, options)
 
     Engine.translate = logged_translate  # type: ignore[method-assign]
     modes: dict[str, tuple[Callable[..., None], bool]] = {

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from translate.argos.engine import Hypothesis
 
 MIN_WEIGHT = 0.3
 
@@ -98,3 +100,28 @@ class Alignment:
         if len(self.coverage) < tail:
             return False
         return sum(self.coverage[-tail:]) / tail < lost
+
+
+def aligned_words(hyp: Hypothesis, alignment: Alignment | None, term: range,
+                   min_weight: float | None = None) -> list[str]:
+    """Words of the hypothesis whose tokens look (by attention) at the source term."""
+    if alignment is None or not term:
+        return []
+    words: list[list[str]] = []
+    marked: set[int] = set()
+    for t, token in enumerate(hyp.tokens):
+        if token.startswith("\u2581") or not words:
+            words.append([])
+        words[-1].append(token)
+        if alignment.aligned(t, term.start, term.stop - 1) and (
+                min_weight is None or t < len(alignment.weight) and alignment.weight[t] >= min_weight):
+            marked.add(len(words) - 1)
+    return ["".join(words[k]).replace("\u2581", " ").strip() for k in sorted(marked)]
+
+
+def compact(hyp: Hypothesis) -> tuple[Hypothesis, Alignment | None]:
+    """The hypothesis without its attention, and the small alignment the ladder keeps of it."""
+    if hyp.attention is None:
+        return hyp, None
+    alignment = Alignment.from_attention(hyp.attention, hyp.tokens, len(hyp.source_tokens))
+    return replace(hyp, attention=None), alignment

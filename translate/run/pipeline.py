@@ -10,7 +10,8 @@ from translate.argos.engine import Chain, DecodeOptions, Engine
 from translate.run.segment import Sentence, fit_sentences, join_sentences, split_sentences
 
 if TYPE_CHECKING:
-    from translate.ladder.enforce import Enforcer, Occurrence
+    from translate.ladder.enforce import Enforcer
+    from translate.ladder.outcomes import Occurrence
 
 
 @dataclass

@@ -20,7 +20,8 @@ from glossary import load_glossary
 from translate.argos.engine import DecodeOptions, Engine
 from translate.cli import main
 from translate.ladder import forms
-from translate.ladder.enforce import LADDER, STEP_FORCE, Enforcer
+from translate.ladder.enforce import Enforcer
+from translate.ladder.outcomes import LADDER, STEP_FORCE
 from translate.run.pipeline import translate_paragraphs
 
 WORD = re.compile(r"[^\W\d_]+")

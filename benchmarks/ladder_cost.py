@@ -10,7 +10,8 @@ with the model's glossary (``run_locale``), and reports the median d/b, the
 ladder's decode calls and how many occurrences it resolved.
 
 Memory: for each paragraph count, a fresh process translates that many
-paragraphs (the article's, repeated) with the qtc glossary through
+paragraphs (the article's, made distinct, ``workloads.article_paragraphs``;
+``--repeated`` for verbatim repeats, which are decoded once) with the qtc glossary through
 ``run_locale`` and reports its peak RSS (VmHWM), with and without glossary,
 and the growth per paragraph between the smallest and the largest count.
 
@@ -30,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import workloads
 
 HERE = Path(__file__).resolve().parent
 MODELS = {
@@ -64,8 +67,6 @@ def _setup(repo: Path) -> Any:
 
 def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[str, Any]:
     run = _setup(repo)
-    import workloads
-
     from glossary import load_glossary
     from translate.argos import packages
 
@@ -108,7 +109,7 @@ PROBE = """
 import json, sys
 sys.argv = ["ladder_cost"]
 sys.path.insert(0, {here!r})
-import ladder_cost
+import ladder_cost  # imports this checkout's workloads: both sides translate the same text
 run = ladder_cost._setup(__import__("pathlib").Path({repo!r}))
 import workloads
 from glossary import load_glossary
@@ -121,8 +122,7 @@ package_dir = packages.install_file(__import__("pathlib").Path({package!r})).pat
 engine = Engine(package_dir, intra_threads={threads})
 engine.load()
 glossary = load_glossary({glossary!r})
-paragraphs = [p for p in workloads.article_text(None).split("\\n") if p.strip()]
-text = "\\n\\n".join(paragraphs[i % len(paragraphs)] for i in range({n}))
+text = "\\n\\n".join(workloads.article_paragraphs({n}, distinct={distinct}))
 document = SourceDocument.from_text("long.txt", text)
 with_glossary = {with_glossary}
 run_locale(document, "qtc", engine, "en->qtc", options=DecodeOptions(max_decoding_length=96),
@@ -132,14 +132,15 @@ print(json.dumps({{"peak_mib": run.peak_rss_mib()}}))
 """
 
 
-def memory(repo: Path, sizes: list[int], threads: int) -> dict[str, Any]:
+def memory(repo: Path, sizes: list[int], threads: int, distinct: bool, plain: bool = True) -> dict[str, Any]:
+    """Peak RSS per paragraph count, with the glossary and (``plain``) without."""
     package, glossary_file = (str(HERE.parent / p) for p in MODELS["qtc"])
     rows = []
     for n in sizes:
         row: dict[str, Any] = {"paragraphs": n}
-        for with_glossary in (True, False):
+        for with_glossary in (True, False) if plain else (True,):
             code = PROBE.format(here=str(HERE), repo=str(repo), package=package, glossary=glossary_file,
-                                threads=threads, n=n, with_glossary=with_glossary)
+                                threads=threads, n=n, with_glossary=with_glossary, distinct=distinct)
             start = time.perf_counter()
             done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                                   env={**os.environ, "OMP_NUM_THREADS": str(threads)})
@@ -149,13 +150,14 @@ def memory(repo: Path, sizes: list[int], threads: int) -> dict[str, Any]:
             row["glossary_mib" if with_glossary else "no_glossary_mib"] = round(peak, 1)
             row["glossary_s" if with_glossary else "no_glossary_s"] = round(time.perf_counter() - start, 1)
         rows.append(row)
-        print(f"memory {n:>6} paragraphs: glossary {row['glossary_mib']:.0f} MiB ({row['glossary_s']}s), "
-              f"no glossary {row['no_glossary_mib']:.0f} MiB", flush=True)
+        plain_mib = f", no glossary {row['no_glossary_mib']:.0f} MiB" if plain else ""
+        print(f"memory {n:>6} paragraphs: glossary {row['glossary_mib']:.0f} MiB ({row['glossary_s']}s){plain_mib}",
+              flush=True)
     first, last = rows[0], rows[-1]
     span = max(last["paragraphs"] - first["paragraphs"], 1)
-    return {"rows": rows,
-            "glossary_mib_per_paragraph": round((last["glossary_mib"] - first["glossary_mib"]) / span, 4),
-            "no_glossary_mib_per_paragraph": round((last["no_glossary_mib"] - first["no_glossary_mib"]) / span, 4)}
+    return {"rows": rows} | {
+        f"{kind}_mib_per_paragraph": round((last[f"{kind}_mib"] - first[f"{kind}_mib"]) / span, 4)
+        for kind in (("glossary", "no_glossary") if plain else ("glossary",))}
 
 
 def main() -> None:
@@ -165,15 +167,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--memory", default="", help="paragraph counts for the memory probe, e.g. 200,400,800")
+    parser.add_argument("--repeated", action="store_true",
+                        help="memory probe: repeat the article's paragraphs verbatim (decoded once each)")
+    parser.add_argument("--glossary-only", action="store_true",
+                        help="memory probe: skip the runs without glossary (long counts take a while)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     results: dict[str, Any] = {"repo": str(args.repo), "load_before": os.getloadavg()}
     if args.models:
         results["decode"] = decode_cost(args.repo.resolve(), args.models.split(","), args.runs, args.threads)
     if args.memory:
-        results["memory"] = memory(args.repo.resolve(), [int(x) for x in args.memory.split(",")], args.threads)
-        print(f"growth per paragraph: glossary {results['memory']['glossary_mib_per_paragraph']} MiB, "
-              f"no glossary {results['memory']['no_glossary_mib_per_paragraph']} MiB")
+        results["memory"] = memory(args.repo.resolve(), [int(x) for x in args.memory.split(",")], args.threads,
+                                   not args.repeated, not args.glossary_only)
+        growth = ", ".join(f"{key.removesuffix('_mib_per_paragraph').replace('_', ' ')} {value} MiB"
+                           for key, value in results["memory"].items() if key.endswith("_per_paragraph"))
+        print(f"growth per paragraph: {growth}")
     results["load_after"] = os.getloadavg()
     print(f"load average before {results['load_before']}, after {results['load_after']}")
     if args.json:

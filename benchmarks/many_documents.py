@@ -1,10 +1,12 @@
 """Many small documents in one run against the same paragraphs as one document.
 
-    python benchmarks/many_documents.py [--runs 2] [--documents 200] [--jobs 1,2] [--repo OTHER_CHECKOUT]
+    python benchmarks/many_documents.py [--runs 2] [--documents 200] [--jobs 1,2] [--repeated] [--repo OTHER_CHECKOUT]
 
 The article's paragraphs are repeated into ``--documents`` small documents (4
-paragraphs each, 799 paragraphs for 200) and, once, into one document of the
-same paragraphs. Each variant is a whole ``termguard translate`` process (the
+or 3 paragraphs each, 750 paragraphs for 200) and, once, into one document of
+the same paragraphs. Every paragraph is distinct (``workloads.article_paragraphs``)
+unless ``--repeated``: one document decodes a repeated paragraph once, so
+repeats would measure that de-duplication instead of batching. Each variant is a whole ``termguard translate`` process (the
 qtc test model, its glossary, no catalog), timed run by run interleaved with
 the others (and with ``--repo``'s code, the "before", when given), so load
 hits every variant alike. Reports paragraphs per second, the many/one ratio,
@@ -24,22 +26,23 @@ import tempfile
 import time
 from pathlib import Path
 
+import workloads
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MODEL = ROOT / "tests/model/translate-en_qtc-1_0.argosmodel"
 GLOSSARY = ROOT / "tests/model/glossary-qtc.yaml"
-ARTICLE = ROOT / "samples/nato-armenia-azerbaijan.txt"
 
 
-def _corpus(work: Path, documents: int) -> tuple[Path, Path, int]:
-    paragraphs = [line for line in ARTICLE.read_text("utf-8").splitlines() if line.strip()]
+def _corpus(work: Path, documents: int, distinct: bool) -> tuple[Path, Path, int]:
+    sizes = [3 if k % 4 == 3 else 4 for k in range(documents)]  # 750 paragraphs for 200 documents
+    paragraphs = workloads.article_paragraphs(sum(sizes), distinct=distinct)
     many = work / "many"
     many.mkdir()
     total = 0
     everything = []
-    for k in range(documents):
-        size = 3 if k % 4 == 3 else 4  # 799 paragraphs for 200 documents
-        chunk = [paragraphs[(total + j) % len(paragraphs)] for j in range(size)]
+    for k, size in enumerate(sizes):
+        chunk = paragraphs[total:total + size]
         total += size
         everything += chunk
         (many / f"doc{k:04d}.txt").write_text("\n\n".join(chunk) + "\n", encoding="utf-8")
@@ -69,6 +72,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--repo", type=Path, default=None, help="another checkout to time alongside (the before)")
+    parser.add_argument("--repeated", action="store_true", help="repeat the article's paragraphs verbatim")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="termguard-many-"))
@@ -77,7 +81,7 @@ def main() -> None:
     try:
         subprocess.run([sys.executable, "-c", "import sys; from translate.cli import main; sys.exit(main())",
                         "models", "install-file", str(MODEL)], check=True, capture_output=True, env=env, cwd=str(ROOT))
-        many, one, paragraphs = _corpus(work, args.documents)
+        many, one, paragraphs = _corpus(work, args.documents, not args.repeated)
         repos = {"new": ROOT} | ({"old": args.repo.resolve()} if args.repo else {})
         variants = [(name, repo, kind, folder, jobs) for name, repo in repos.items()
                     for kind, folder in (("one", one), ("many", many))
@@ -89,6 +93,7 @@ def main() -> None:
                 key = f"{name}/{kind}/jobs{jobs}"
                 times.setdefault(key, []).append(_run(repo, folder, work / "out", jobs, env))
         results: dict[str, object] = {"paragraphs": paragraphs, "documents": args.documents,
+                                      "distinct": not args.repeated,
                                       "load_before": load_before, "load_after": os.getloadavg()}
         for key, values in times.items():
             median = statistics.median(values)

@@ -138,6 +138,22 @@ def article_text(paragraphs: int | None = None) -> str:
     return "\n\n".join(kept)
 
 
+def article_paragraphs(count: int, *, distinct: bool = True) -> list[str]:
+    """``count`` paragraphs of the article, repeated as often as needed.
+
+    The pipeline decodes a repeated paragraph once per document, so a corpus
+    of repeats measures that de-duplication, not decoding: with ``distinct``
+    every repeat after the first round starts with "Update N:" and is a new
+    paragraph of about the same length.
+    """
+    article = [line for line in article_text(None).split("\n") if line.strip()]
+    out = []
+    for k in range(count):
+        again, index = divmod(k, len(article))
+        out.append(f"Update {again}: {article[index]}" if distinct and again else article[index])
+    return out
+
+
 _TEMPLATES = (
     "Officials in {a} said on Tuesday that talks on {b} would resume next month.",
     "The dispute over {a} has shaped relations with {b} for three decades.",

@@ -11,9 +11,11 @@ entries; an explicit ``--domain`` shared by several documents is refused.
 
 from __future__ import annotations
 
+import itertools
 import os
 import string
 import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +39,8 @@ OUTPUT_FIELDS = ("dir", "name", "locale", "suffix")
 DEFAULT_TEMPLATE = "{dir}/{name}.{locale}{suffix}"
 STDIN_NAME = "stdin"  # the document name (and default domain) of text read from `-`
 # Small documents are decoded together, a window at a time: one decode call for
-# the window's paragraphs keeps the decoder's batches full (benchmarks/run.py
-# --many-documents); each document is still written as soon as its window is done.
+# the window's paragraphs keeps the decoder's batches full (benchmarks/many_documents.py);
+# each document is still written as soon as its window is decoded.
 WINDOW_PARAGRAPHS = 64
 WINDOW_DOCUMENTS = 32
 
@@ -274,7 +276,8 @@ def translate_documents(
     write its output at once, so an interruption keeps what was finished); a
     TermguardError it raises becomes the document's error. A document that
     cannot be read or translated is reported in its result and the others go
-    on, unless ``fail_fast``. Engines are shared by the worker threads:
+    on, unless ``fail_fast``. Documents are decoded a window at a time; with
+    ``jobs`` > 1 that many windows run at once, sharing the engines:
     CTranslate2 releases the GIL while decoding, and a translator built with
     ``inter_threads=jobs`` decodes that many batches at once.
     """
@@ -287,12 +290,11 @@ def translate_documents(
         except TermguardError as exc:
             return str(exc)
 
-    def one(path: Path, document: SourceDocument | str | None = None,
-            decoded: list[dict[str, ParagraphResult]] | None = None) -> DocumentResult:
+    def one(path: Path, document: SourceDocument | str,
+            decoded: list[dict[str, ParagraphResult]] | None) -> DocumentResult:
         nonlocal done
         result = DocumentResult(path)
         try:
-            document = read(path) if document is None else document
             if isinstance(document, str):
                 raise InputError(document)
             for k, target in enumerate(targets):
@@ -332,34 +334,62 @@ def translate_documents(
             out.append({r.source: r for r in results})
         return out
 
+    def windows() -> Iterator[list[tuple[Path, SourceDocument | str]]]:
+        """The documents, read one by one, in windows of about WINDOW_PARAGRAPHS paragraphs."""
+        window: list[tuple[Path, SourceDocument | str]] = []
+        size = 0
+        for path in paths:
+            document = read(path)
+            window.append((path, document))
+            size += 0 if isinstance(document, str) else len(document.paragraphs())
+            if size >= WINDOW_PARAGRAPHS or len(window) >= WINDOW_DOCUMENTS:
+                yield window
+                window, size = [], 0
+        if window:
+            yield window
+
+    stop = threading.Event()  # set once a failure ends a --fail-fast run: no further document starts
+
+    def run_window(window: list[tuple[Path, SourceDocument | str]]) -> Iterator[DocumentResult]:
+        decoded = prefetch(window) if len(window) > 1 else None
+        for path, document in window:
+            if stop.is_set():
+                return
+            result = one(path, document, decoded)
+            yield result
+            if result.error and fail_fast:
+                return
+
+    def run_whole(window: list[tuple[Path, SourceDocument | str]]) -> list[DocumentResult]:
+        return list(run_window(window))
+
     if jobs <= 1:
-        pending = list(paths)
-        while pending:
-            window: list[tuple[Path, SourceDocument | str]] = []
-            size = 0
-            while pending and size < WINDOW_PARAGRAPHS and len(window) < WINDOW_DOCUMENTS:
-                path = pending.pop(0)
-                document = read(path)
-                window.append((path, document))
-                size += 0 if isinstance(document, str) else len(document.paragraphs())
-            decoded = prefetch(window) if len(window) > 1 else None
-            for path, document in window:
-                result = one(path, document, decoded)
+        for window in windows():
+            for result in run_window(window):
                 yield result
                 if result.error and fail_fast:
                     return
         return
+    # Windows, not documents, go to the workers: each worker decodes whole
+    # windows, so parallel runs keep the decoder's batches as full as one run.
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="termguard")
+    running: deque[Future[list[DocumentResult]]] = deque()
     try:
-        futures: list[Future[DocumentResult]] = [pool.submit(one, p) for p in paths]
-        for future in futures:
-            result = future.result()
-            yield result
-            if result.error and fail_fast:
+        queued = windows()
+        while True:
+            # Read ahead only as far as the workers can use (documents stay on disk until then).
+            for window in itertools.islice(queued, jobs + 1 - len(running)):
+                running.append(pool.submit(run_whole, window))
+            if not running:
                 return
+            for result in running.popleft().result():
+                yield result
+                if result.error and fail_fast:
+                    return
     finally:
-        # Queued documents never start after a failure or Ctrl-C; running ones
+        # After a failure or Ctrl-C no further document starts; running ones
         # finish their (atomic) writes.
+        stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from glossary.termbase.locales import normalize_locale
 from translate.argos.engine import Chain, DecodeOptions, Engine
 from translate.catalogs.folder import catalog_path
 from translate.catalogs.header import GLOSSARY_HEADER, HeaderInfo
@@ -16,6 +17,7 @@ from translate.run.pipeline import ParagraphResult, translate_paragraphs
 
 if TYPE_CHECKING:
     from glossary import Glossary
+    from glossary.judge import Judge
     from translate.ladder.enforce import Enforcer
 
 NO_GLOSSARY = "none"  # digest recorded when a run enforced no glossary
@@ -86,17 +88,19 @@ def document_records(
     steps: dict[str, list[str]],
     waivers: dict[str, list[Any]] | None = None,
     judged_as: dict[str, str] | None = None,
+    judge: "Judge | None" = None,
 ) -> list[dict[str, Any]]:
     """The judge's verdict on every occurrence of the whole output, with the step that settled it.
 
     ``steps`` maps a paragraph to the steps of its source occurrences (decoded
     now, or recorded in the catalog); a paragraph without steps was written by
-    a person (step ``editor``).
+    a person (step ``editor``). ``judge``: one already built for this glossary
+    and locale (building one costs more than judging a small document).
     """
     from glossary.judge import Judge
     from translate.catalogs.judging import step_and_outcome
 
-    judge = Judge(glossary, locale)
+    judge = judge or Judge(glossary, locale)
     out_lines = output.split("\n")
     by_line = dict(document.paragraphs())
     # Through English, the glossary (English source) judges the English text the target was made from.
@@ -167,6 +171,9 @@ def run_locale(
         return [known[p] if p in known else fresh[p] for p in paragraphs]
 
     digest = glossary.digest if glossary is not None and enforcer is not None else NO_GLOSSARY
+    # The enforcer's judge is the one the records need when it judges this very locale.
+    judge = enforcer.judge if enforcer is not None and enforcer.judge.locale == normalize_locale(locale) \
+        and enforcer.glossary is glossary else None
     if catalog_dir is None:
         paragraphs = list(dict.fromkeys(p for _, p in document.paragraphs()))
         results = translate(paragraphs)
@@ -177,7 +184,7 @@ def run_locale(
         if glossary is not None and enforcer is not None:
             steps = {r.source: paragraph_steps(r) for r in results}
             records = document_records(document, text, glossary, locale, steps,
-                                       judged_as={r.source: r.pivot for r in results if r.pivot})
+                                       judged_as={r.source: r.pivot for r in results if r.pivot}, judge=judge)
         return LocaleRun(locale, text, None, len(paragraphs), 0, 0, records)
     path = catalog_path(catalog_dir, locale, domain)
     flagged = 0
@@ -202,7 +209,8 @@ def run_locale(
     if glossary is not None and enforcer is not None:
         # The whole output is judged: decoded now or taken from the catalog.
         records = document_records(document, text, glossary, locale, steps, waivers,
-                                   judged_as={r.source: r.pivot for r in by_source.values() if r.pivot})
+                                   judged_as={r.source: r.pivot for r in by_source.values() if r.pivot},
+                                   judge=judge)
     return LocaleRun(locale, text, path, len(todo), unique - len(todo), flagged, records)
 
 

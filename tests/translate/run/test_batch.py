@@ -245,3 +245,47 @@ def test_small_documents_are_decoded_together_with_the_same_result(coll: Path, m
     assert len(windows) == 1 and len(windows[0]) == 5 and singles == []
     for k in range(len(texts)):
         assert Path(f"out/d{k}.qtc.txt").read_text(encoding="utf-8") == alone[k]
+
+
+def test_parallel_jobs_decode_whole_windows_with_the_same_result(coll: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 2: each worker decodes a window of documents in one call; outputs and records as alone."""
+    from translate.run import batch, job
+
+    texts = ["Karabakh is a region.", "Baku is a city.\n\nThe Lachin corridor is open.",
+             "Armenian officials still call the region Artsakh.", "Stepanakert was renamed Khankendi.",
+             "Baku and Yerevan met in Karabakh."]
+    folder = coll.parent / "many"
+    folder.mkdir()
+    for k, text in enumerate(texts):
+        (folder / f"d{k}.txt").write_text(text + "\n", encoding="utf-8")
+    code, alone_json, err = run("translate", "many", "-r", "--to", "qtc", "--no-catalog", "--json",
+                                "-o", "alone/{name}.{locale}.txt")
+    assert code == 0, err
+    windows, singles = [], []
+    real_batch, real_job = batch.translate_paragraphs, job.translate_paragraphs
+    monkeypatch.setattr(batch, "WINDOW_DOCUMENTS", 2)
+    monkeypatch.setattr(batch, "translate_paragraphs", lambda e, p, *a, **kw: windows.append(p) or real_batch(e, p, *a, **kw))
+    monkeypatch.setattr(job, "translate_paragraphs", lambda e, p, *a, **kw: singles.append(p) or real_job(e, p, *a, **kw))
+    code, out_json, err = run("translate", "many", "-r", "--to", "qtc", "--no-catalog", "--json", "--jobs", "2",
+                              "-o", "out/{name}.{locale}.txt")
+    assert code == 0, err
+    # d0+d1, d2+d3 in one call each; d4, alone in its window, is decoded by its own run.
+    assert sorted(len(w) for w in windows) == [2, 3] and singles == [[texts[4]]]
+    assert json.loads(out_json) == json.loads(alone_json.replace("alone/", "out/"))
+    for k in range(len(texts)):
+        assert Path(f"out/d{k}.qtc.txt").read_text(encoding="utf-8") == \
+            Path(f"alone/d{k}.qtc.txt").read_text(encoding="utf-8")
+
+
+def test_parallel_fail_fast_starts_no_document_after_the_failure(coll: Path) -> None:
+    folder = coll.parent / "many"
+    folder.mkdir()
+    (folder / "a0.txt").write_bytes(b"\xff\xfe not UTF-8\n")
+    for k in range(1, 80):
+        (folder / f"a{k:02d}.txt").write_text("Baku is a city.\n", encoding="utf-8")
+    code, _, err = run("translate", "many", "--to", "qtc", "--no-glossary", "--no-catalog", "--jobs", "2",
+                       "--fail-fast", "-o", "out/{name}.{locale}.txt")
+    assert code == 1 and "a0.txt" in err
+    # Windows a0-a31, a32-a63, a64-a79: the first fails at its first document, and only the
+    # windows already started beside it finish (without --fail-fast all 79 are written).
+    assert len(files_under(Path("out"))) <= 32 + 16

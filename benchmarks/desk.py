@@ -184,9 +184,12 @@ def machine() -> dict[str, Any]:
 
 
 def git_head(tree: Path) -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True,
-                          check=False)
-    return done.stdout.strip()
+    """The commit a tree holds, with "+changes" when its tracked files differ from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tree, capture_output=True, text=True,
+                          check=False).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=tree,
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return f"{head}+changes" if dirty else head
 
 
 # ----------------------------------------------------------------- output

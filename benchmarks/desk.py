@@ -131,7 +131,7 @@ def steps(part: str, sizes: Sizes, old_ref: str, old: Path, work: Path) -> list[
     if part == "variants":
         # Each side runs its own run.py (its own code, its own variants); one model cache for both.
         common = ["--quick"] if sizes.variant_quick else ["--runs", str(sizes.variant_runs)]
-        return [Step(side, [py, f"{tree}/benchmarks/run.py", *common, "--skip-memory", "--cache",
+        return [Step(side, [py, f"{tree}/benchmarks/run.py", *common, "--cache",
                             str(BENCH_DIR / ".cache"), "--json", str(work / f"variants-{side}.json")],
                      tree, work / f"variants-{side}.json") for side, tree in (("old", old), ("new", REPO))]
     raise ValueError(part)

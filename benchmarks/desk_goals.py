@@ -150,6 +150,17 @@ def variants(runs: list[dict[str, Any]]) -> list[Row]:
                     out.append(row(label, before.get(ratio), value, ">= 2", value >= 2))
                 else:
                     out.append(row(label, before.get(ratio), value))
+    for variant, peak in new["memory"]["per_variant_peak_mib"].items():
+        label = f"benchmark model, article: peak MiB of {variant.split('_')[0]} alone"
+        out.append(row(label, old.get("memory", {}).get("per_variant_peak_mib", {}).get(variant), peak))
+    old_rows = {r["paragraphs"]: r for r in old.get("matching", {}).get("rows", [])}
+    for data in new["matching"]["rows"]:
+        label = f"matching {data['paragraphs']:,} paragraphs x {new['matching']['concepts']:,} concepts (s)"
+        before = old_rows.get(data["paragraphs"], {}).get("seconds")
+        if data["factor"] == 1 and data["paragraphs"] >= 10_000:
+            out.append(at_most(label, before, data["seconds"], 2.0, " s"))
+        else:
+            out.append(row(label, before, data["seconds"]))
     for key, label, limit in (("help_s", "termguard --help, whole process (s)", 0.3),
                               ("rerun_s", "re-run with catalogs, whole process (s)", 0.5)):
         out.append(at_most(label, old.get("processes", {}).get(key), new["processes"][key], limit, " s"))

@@ -6,6 +6,9 @@ plan's bytes once the editor decides.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,8 @@ from glossary.edit.store import GlossaryFile
 from glossary.errors import GlossaryInvalid, UnknownLocale
 from glossary.review.errors import InvalidStatus, MissingField, NothingToChange, ProposalInvalid
 from glossary.review.proposals import Proposal
+from glossary.termbase.cache import cache_dir
+from glossary.termbase.load import load_glossary_data
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Glossary, Status
 
@@ -113,13 +118,67 @@ def plan_rendering(path: Path, current: GlossaryFile, concept: str, locale: str,
 
 def _apply(path: Path, current: GlossaryFile, edits: Sequence[Change], *, first: str | None = None,
            refusal: str = "with these changes the glossary would not load") -> Plan:
+    described = tuple(c for edit in edits for c in rendering_changes(edit, first=first))
+    key = _plan_key(current, edits)
+    text = _planned_text(key)
+    if text is not None:
+        # `propose` made this plan on these very bytes: `approve` takes its result
+        # instead of parsing, editing and dumping the file again.
+        data = current.encode(text)
+        with contextlib.suppress(GlossaryInvalid):  # cannot happen for a kept plan; then plan anew
+            return Plan(current.glossary, load_glossary_data(data, str(path)), current.text, text, described,
+                        tuple(edits), data)
     try:
         applied = apply_edits(current.text, str(path), edits, encode=current.encode)
     except GlossaryInvalid as error:
         raise ProposalInvalid(refusal, error.problems) from None
-    described = [c for edit in edits for c in rendering_changes(edit, first=first)]
-    return Plan(current.glossary, applied.glossary, current.text, applied.text, tuple(described),
+    _keep_plan(key, applied.text)
+    return Plan(current.glossary, applied.glossary, current.text, applied.text, described,
                 tuple(edits), current.encode(applied.text))
+
+
+# --------------------------------------------------------------------------- the plan cache
+# The applier is a pure function of the file's bytes and the edit records (and
+# of its own code), so its result is kept by a key of all three, next to the
+# parsed-glossary cache. Any problem with it is a miss: the plan is made again.
+
+
+def _edit_code() -> str:
+    global _EDIT_CODE
+    if _EDIT_CODE is None:
+        import glossary.edit
+
+        code = hashlib.sha256()
+        for module in sorted(Path(glossary.edit.__file__).parent.glob("*.py")):
+            with contextlib.suppress(OSError):
+                code.update(module.read_bytes())
+        _EDIT_CODE = code.hexdigest()
+    return _EDIT_CODE
+
+
+_EDIT_CODE: str | None = None
+
+
+def _plan_key(current: GlossaryFile, edits: Sequence[Change]) -> str:
+    records = json.dumps([e.to_json() for e in edits], sort_keys=True, ensure_ascii=False, default=str)
+    text = "\0".join((_edit_code(), current.glossary.digest, records))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _planned_text(key: str) -> str | None:
+    try:
+        return (cache_dir() / "plans" / f"{key}.yaml").read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _keep_plan(key: str, text: str) -> None:
+    from glossary.files import write_bytes
+
+    try:
+        write_bytes(cache_dir() / "plans" / f"{key}.yaml", text.encode("utf-8"), parents=True)
+    except OSError:
+        pass  # a read-only home still works, only slower
 
 
 def plan_edits(path: Path, current: GlossaryFile, edits: Sequence[Change]) -> Plan:

@@ -11,29 +11,26 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import sys
 from pathlib import Path
 
 from glossary.termbase.model import Glossary
 
-__all__ = ["cache_get", "cache_put"]
+__all__ = ["cache_dir", "cache_get", "cache_put"]
 
 # The modules whose code shapes the cached objects (what a load of the same bytes gives).
-_CODE = ("model.py", "schema.py", "load.py", "parse.py", "validate.py", "validate_terms.py", "validate_fields.py")
+_CODE = ("model.py", "locales.py", "schema.py", "load.py", "parse.py", "validate.py", "validate_terms.py", "validate_fields.py")
 
 
 def _code_version() -> str:
-    """What the cached objects depend on besides the file: the release and the model's code.
+    """What the cached objects depend on besides the file: the code that builds them, and Python.
 
-    An upgrade (or an edited checkout) gets a cache of its own instead of
-    unpickling objects of another shape.
+    The code itself rather than the release number: an upgrade (or an edited
+    checkout) that changes how a glossary loads gets a cache of its own, one
+    that does not shares it. (importlib.metadata, for the release, costs more
+    to import than a cache hit saves.)
     """
-    from importlib import metadata
-
-    try:
-        release = metadata.version("termguard")
-    except metadata.PackageNotFoundError:
-        release = "unreleased"
-    code = hashlib.sha256(release.encode())
+    code = hashlib.sha256(sys.version.encode())
     for module in _CODE:
         with contextlib.suppress(OSError):
             code.update((Path(__file__).with_name(module)).read_bytes())
@@ -43,7 +40,8 @@ def _code_version() -> str:
 _CACHE_VERSION: str | None = None
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """The cache folder of this code (under $XDG_CACHE_HOME or ~/.cache)."""
     global _CACHE_VERSION
     if _CACHE_VERSION is None:
         _CACHE_VERSION = _code_version()
@@ -59,7 +57,7 @@ def cache_get(digest: str, name: str) -> Glossary | None:
     start at once. Any problem with the cache means a normal load.
     """
     try:
-        with open(_cache_dir() / f"{digest}.pickle", "rb") as handle:
+        with open(cache_dir() / f"{digest}.pickle", "rb") as handle:
             glossary = pickle.load(handle)
     except Exception:  # noqa: BLE001 - a bad cache entry is just a miss
         return None
@@ -72,7 +70,7 @@ def cache_put(digest: str, glossary: Glossary) -> None:
     from glossary.files import write_bytes
 
     try:
-        write_bytes(_cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL), parents=True)
+        write_bytes(cache_dir() / f"{digest}.pickle", pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL), parents=True)
     except OSError:
         pass  # a read-only home still works, only slower
 

@@ -6,9 +6,12 @@ every problem (`validate`), and the result is cached by content (`cache`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from glossary.errors import GlossaryInvalid, Problem
 from glossary.termbase.cache import cache_get, cache_put
@@ -57,13 +60,26 @@ def load_glossary_data(data: bytes, name: str) -> Glossary:
     cached = cache_get(digest, name)
     if cached is not None:
         return cached
-    # The parser and validator are imported only on a miss: a hit needs neither.
-    from glossary.termbase.parse import parse_yaml
+    # The parsers and the validator are imported only on a miss: a hit needs none of them.
+    from glossary.termbase.parse import parse_fast, parse_yaml
     from glossary.termbase.validate import validate_tree
 
-    glossary = validate_tree(parse_yaml(data, name), name, digest)
+    glossary = None
+    tree = _fast_tree(data, parse_fast)
+    if tree is not None:
+        with contextlib.suppress(GlossaryInvalid):  # ruamel's read below names the problems
+            glossary = validate_tree(tree, name, digest)
+    if glossary is None:
+        glossary = validate_tree(parse_yaml(data, name), name, digest)
     cache_put(digest, glossary)
     return glossary
+
+
+def _fast_tree(data: bytes, parse_fast: Callable[[str], Any]) -> Any:
+    try:
+        return parse_fast(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
 
 
 def load_glossary_text(text: str, name: str, folder: Path | None = None) -> Glossary:

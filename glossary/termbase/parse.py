@@ -12,7 +12,7 @@ from ruamel.yaml.reader import ReaderError
 
 from glossary.errors import GlossaryInvalid, Problem
 
-__all__ = ["MAX_YAML_DEPTH", "parse_yaml"]
+__all__ = ["MAX_YAML_DEPTH", "parse_fast", "parse_yaml"]
 
 # A glossary nests about six levels deep; the composer recurses once per level,
 # so a deeper document ([[[[...) would end in a RecursionError instead of a problem.
@@ -97,3 +97,136 @@ def parse_yaml(data: bytes, name: str) -> Any:
             [Problem(name, None, f"YAML error: {message}", "fix the YAML syntax")]
         ) from None
 
+
+
+# --------------------------------------------------------------------------- the fast path
+# ruamel's parser is pure Python: most of a second for the curated file, many
+# seconds for a termbase of thousands of concepts. libyaml (PyYAML's C parser)
+# reads the same file in a few percent of that. It speaks YAML 1.1 where
+# ruamel speaks 1.2, so it is trusted only with what both read alike: plain
+# text, quoted text, decimal integers, nulls, block and flow collections with
+# text keys, nothing tagged, anchored or directed. Anything else (and any
+# error) returns None, and the caller takes ruamel, whose messages name the
+# problems. Line numbers are those ruamel gives (both count from the same marks).
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+# A plain scalar starting with one of these may be a number, a bool, a
+# timestamp, a merge or a value key in one YAML version or the other.
+_UNSURE_START = frozenset("-+.0123456789<=tTfFyYnNoO")
+# Line breaks in YAML 1.1 only: they would move every later line number.
+_OLD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _Lines:
+    """The line numbers (0-based) of a node, its keys, values and items: what ruamel's `lc` gives."""
+
+    __slots__ = ("items", "keys", "line", "values")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.keys: dict[str, int] = {}
+        self.values: dict[str, int] = {}
+        self.items: list[int] = []
+
+    def key(self, key: str) -> tuple[int, int]:
+        return self.keys[key], 0
+
+    def value(self, key: str) -> tuple[int, int]:
+        return self.values[key], 0
+
+    def item(self, index: int) -> tuple[int, int]:
+        return self.items[index], 0
+
+
+class _Map(dict[str, Any]):
+    lc: _Lines
+
+
+class _Seq(list[Any]):
+    lc: _Lines
+
+
+class _Unsure(Exception):
+    """The file uses something the two YAML versions may read differently."""
+
+
+def _scalar(event: Any) -> Any:
+    if event.tag is not None or event.anchor is not None:
+        raise _Unsure
+    value: str = event.value
+    if event.style not in (None, ""):
+        return value  # quoted or block text
+    if value in _NULLS:
+        return None
+    if value[0] in _UNSURE_START:
+        if value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
+            return int(value)
+        if value[0] in "-+.0123456789<=" or value.lower() in ("true", "false", "yes", "no", "on", "off", "y", "n"):
+            raise _Unsure
+    return value
+
+
+def parse_fast(text: str) -> Any:
+    """The tree of a glossary's text, read by libyaml, or None where only ruamel may read it."""
+    if any(mark in text for mark in _OLD_BREAKS):
+        return None
+    try:
+        from yaml._yaml import CParser  # type: ignore[import-untyped]
+    except ImportError:  # PyYAML without libyaml: ruamel reads everything
+        return None
+    try:
+        return _build(CParser(text))
+    except _Unsure:
+        return None
+    except Exception:  # noqa: BLE001 - any error of libyaml: ruamel reads it and names the problem
+        return None
+
+
+def _build(parser: Any) -> Any:
+    from yaml import events  # type: ignore[import-untyped]
+
+    root: Any = None
+    documents = 0
+    # Each open collection with, for a mapping, the key waiting for its value.
+    stack: list[tuple[Any, str | None]] = []
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is events.ScalarEvent or kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
+            line = event.start_mark.line
+            if kind is events.ScalarEvent:
+                node = _scalar(event)
+            else:
+                if event.tag is not None or event.anchor is not None or len(stack) >= MAX_YAML_DEPTH:
+                    raise _Unsure
+                node = _Map() if kind is events.MappingStartEvent else _Seq()
+                node.lc = _Lines(line)
+            if not stack:
+                root = node
+            else:
+                parent, key = stack[-1]
+                if isinstance(parent, _Seq):
+                    parent.append(node)
+                    parent.lc.items.append(line)
+                elif key is None:
+                    # A key: text only, each once, no merge key.
+                    if not isinstance(node, str) or node in parent or node == "<<":
+                        raise _Unsure
+                    parent.lc.keys[node] = line
+                    stack[-1] = (parent, node)
+                else:
+                    parent[key] = node
+                    parent.lc.values[key] = line
+                    stack[-1] = (parent, None)
+            if kind is not events.ScalarEvent:
+                stack.append((node, None))
+        elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
+            stack.pop()
+        elif kind is events.DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                raise _Unsure
+        elif kind is events.StreamEndEvent:
+            return root
+        elif kind is events.AliasEvent:
+            raise _Unsure

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # heavy imports stay out of start-up
 TARGET_COVERAGE = 0.9
 # Fixed padding rounds source lengths up to a multiple of this: wider means fewer,
 # larger batches and more padding per sentence.
-PAD_STEP = 8
+PAD_STEP = 16
 
 
 @dataclass(frozen=True)
@@ -215,9 +215,19 @@ class Engine:
         A joint tokeniser's own segmentation comes first (the model learnt
         it); otherwise, or besides, segmentations into the target vocabulary.
         """
+        return self._target_pieces(text, first_only=False)
+
+    def _target_pieces(self, text: str, first_only: bool) -> list[tuple[str, ...]]:
+        """``target_pieces``; with ``first_only`` just its first way (scoring needs no more).
+
+        The segmentations into the target vocabulary are the costly part: the
+        first way needs none when the tokeniser's own pieces are writable, and
+        one best segmentation otherwise (the best with a limit of one is the
+        best with any limit).
+        """
         self.load()
         assert self._segmenter is not None
-        from translate.argos.tokenizers import BPETokenizer
+        from translate.argos.tokenizers import MAX_SEGMENTATIONS, BPETokenizer
 
         out: list[tuple[str, ...]] = []
         tokenizer = self.tokenizer
@@ -229,7 +239,9 @@ class Engine:
             own = tuple(tokenizer.encode(text)) if self._covers_target else ()
         if own and self.in_vocabulary(own):
             out.append(own)
-        for segmentation in self._segmenter.segment(words):
+            if first_only:
+                return out
+        for segmentation in self._segmenter.segment(words, limit=1 if first_only else MAX_SEGMENTATIONS):
             if segmentation not in out:
                 out.append(segmentation)
         return out
@@ -381,7 +393,7 @@ class Engine:
         sources = [self.tokenize(s) for s in sentences]
         target_tokens = []
         for text in targets:
-            options = self.target_pieces(text)
+            options = self._target_pieces(text, first_only=True)
             target_tokens.append(self.target_prefix + list(options[0] if options else self.tokenize(text)))
         self.load()
         if self._positions is not None:

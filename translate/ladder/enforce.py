@@ -86,13 +86,13 @@ class Enforcer(Forcing):
             n = max(self.n_best, options.num_hypotheses)
             first_options = replace(options, num_hypotheses=n, beam_size=max(options.beam_size, n),
                                     return_attention=True)
-        # The n-best decodes batch only sentences of one source length: padding
-        # changes scores and attention in their last digits and that flips beam
-        # search on close calls (1 of the article's 26 sentences on the qtr model);
-        # unpadded, a sentence's result is its own. Forced decodes (a prefix leaves
-        # little to search) measured the same in and out of a batch and stay
+        # The n-best decodes pad every sentence to a length fixed by its own: padding
+        # to a batch's longest sentence changes scores and attention and that flips
+        # beam search on close calls (1 of 60 term-dense sentences on the qtr model);
+        # with fixed padding a sentence's result is its own. Forced decodes (a prefix
+        # leaves little to search) measured the same in and out of a batch and stay
         # batched. Cost: benchmarks/ladder_cost.py.
-        results = engine.translate(list(sentences), first_options, progress=progress, equal_lengths=True)
+        results = engine.translate(list(sentences), first_options, progress=progress, fixed_padding=True)
         for i, hyps in enumerate(results):
             self._take_first(plans[i], states[i], hyps, STEP_CHOOSE)
 
@@ -170,7 +170,7 @@ class Enforcer(Forcing):
             if not suppress:
                 continue
             results = engine.translate([sentences[i] for i in indices], options, suppress=suppress,
-                                       equal_lengths=True)
+                                       fixed_padding=True)
             for i, hyps in zip(indices, results):
                 before, before_alignment = states[i].best, states[i].alignment
                 self._take_first(plans[i], states[i], hyps, STEP_BAN)

@@ -92,6 +92,7 @@ def main() -> None:
             for name, repo, kind, folder, jobs in variants:
                 key = f"{name}/{kind}/jobs{jobs}"
                 times.setdefault(key, []).append(_run(repo, folder, work / "out", jobs, env))
+                print(f"  run {key}: {times[key][-1]:.2f}s (load {os.getloadavg()[0]:.2f})", flush=True)
         results: dict[str, object] = {"paragraphs": paragraphs, "documents": args.documents,
                                       "distinct": not args.repeated,
                                       "load_before": load_before, "load_after": os.getloadavg()}

@@ -44,15 +44,16 @@ REPO = BENCH_DIR.parent
 DEFAULT_JSON = BENCH_DIR / "desk.json"
 DEFAULT_OLD_REF = "74283d6"
 
-# Minutes each part took at the default sizes and with --quick on this 2-core machine,
-# both sides, measured with load average 2-6 from other jobs (see docs/performance.md).
+# Minutes per part on this 2-core machine, both sides: (full run at the defaults, estimated for a
+# 1-minute load of about 3; --quick, measured at load 9-14). The full figures are scaled from runs at
+# load 6-13 (wall time grows about in proportion to the load above the 2 cores).
 ESTIMATE_MINUTES = {
-    "catalog": (6.0, 1.0),
-    "edits": (3.0, 0.5),
-    "ladder": (6.0, 1.0),
-    "batching": (8.0, 0.5),
-    "memory": (10.0, 0.5),
-    "variants": (10.0, 1.5),
+    "catalog": (2.0, 2.2),
+    "edits": (5.0, 2.7),
+    "ladder": (4.0, 2.6),
+    "batching": (4.0, 1.1),
+    "memory": (10.0, 2.0),
+    "variants": (15.0, 7.3),
 }
 
 
@@ -83,11 +84,11 @@ def make_sizes(args: argparse.Namespace) -> Sizes:
         ladder_runs=args.ladder_runs or (1 if quick else 3),
         ladder_models=args.ladder_models or ("qtc" if quick else "qtc,qtr"),
         documents=args.documents or (8 if quick else 200),
-        document_runs=args.document_runs or (1 if quick else 2),
+        document_runs=args.document_runs or 1,
         jobs=args.jobs or ("1" if quick else "1,2"),
-        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,2000,20000"),
-        memory_old_sizes=args.memory_old_sizes or ("28,112" if quick else "200,2000"),
-        variant_runs=args.variant_runs or (1 if quick else 3),
+        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,1000,10000"),
+        memory_old_sizes=args.memory_old_sizes or ("28,112" if quick else "200,1000"),
+        variant_runs=args.variant_runs or (1 if quick else 2),
         variant_quick=quick,
     )
 
@@ -224,10 +225,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     total = sum(full for full, _ in ESTIMATE_MINUTES.values()), sum(q for _, q in ESTIMATE_MINUTES.values())
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"parts in order, what they measure, their measured duration at the defaults:\n{estimates}\n"
+        epilog="parts in order, what they measure, minutes at the defaults (estimated for load ~3) and with\n"
+               f"--quick (measured at load 9-14):\n{estimates}\n"
                f"  total     about {total[0]:g} min (quick {total[1]:g} min)\n"
-               "Fit a full run to the time there is with the per-part options (time grows about linearly\n"
-               "with repeats and runs; the memory part with the largest paragraph count).")
+               "Fit a full run to the time there is with the per-part options: time grows about linearly with\n"
+               "repeats and runs, the memory part with the sum of the paragraph counts, every part with the load.")
     parser.add_argument("--old-ref", default=DEFAULT_OLD_REF, help=f"the baseline (default {DEFAULT_OLD_REF})")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each (a few minutes)")
     parser.add_argument("--only", default="", help="comma-separated goals or parts, e.g. goal1,goal3 or variants")
@@ -240,11 +242,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes.add_argument("--ladder-runs", type=int, help="ladder: timed runs per side (3)")
     sizes.add_argument("--ladder-models", help="ladder: trained test models (qtc,qtr)")
     sizes.add_argument("--documents", type=int, help="batching: small documents (200, i.e. 799 paragraphs)")
-    sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (2)")
+    sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (1)")
     sizes.add_argument("--jobs", help="batching: --jobs values (1,2)")
-    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,2000,20000)")
-    sizes.add_argument("--memory-old-sizes", help="memory: paragraph counts, before (200,2000)")
-    sizes.add_argument("--variant-runs", type=int, help="variants: run.py --runs per side (3)")
+    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,1000,10000; the goal's 20,000 adds about 9 min)")
+    sizes.add_argument("--memory-old-sizes", help="memory: paragraph counts, before (200,1000)")
+    sizes.add_argument("--variant-runs", type=int, help="variants: run.py --runs per side (2)")
     return parser.parse_args(argv)
 
 

@@ -208,6 +208,13 @@ def print_goal(name: str, goal: dict[str, Any]) -> None:
         print(f"  {row['figure']:<56}{cell(row['before']):>10}{cell(row['after']):>10}  {row['target']:<12}{met}")
 
 
+def write(path: Path, results: dict[str, Any], started: float) -> None:
+    results["load_after"] = list(os.getloadavg())
+    results["minutes"] = round((time.time() - started) / 60, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def selected_parts(only: str) -> list[str]:
     if not only:
         return list(PARTS)
@@ -280,10 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "figures": figures}
                 print_goal(goal, results["goals"][goal])
             results.setdefault("raw", {})[part] = [r.get("results") for r in runs]
-    results["load_after"] = list(os.getloadavg())
-    results["minutes"] = round((time.time() - started) / 60, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            write(args.json, results, started)  # after every part: a long run stopped midway keeps what it did
+    write(args.json, results, started)
     print(f"\n{results['minutes']} min, load {results['load_before'][0]:.2f} -> {results['load_after'][0]:.2f}; "
           f"wrote {args.json}")
     failed = [r["command"] for g in results["goals"].values() for r in g["runs"] if r["returncode"] != 0]

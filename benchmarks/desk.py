@@ -45,15 +45,18 @@ DEFAULT_JSON = BENCH_DIR / "desk.json"
 DEFAULT_OLD_REF = "74283d6"
 
 # Minutes per part on this 2-core machine, both sides: (full run at the defaults, estimated for a
-# 1-minute load of about 3; --quick, measured at load 9-14). The full figures are scaled from runs at
-# load 6-13 (wall time grows about in proportion to the load above the 2 cores).
+# 1-minute load of about 3; --quick, measured at load 9-14). Wall time grows about in proportion to
+# the load above the 2 cores; the full figures are scaled from: catalog 3.8 min and ladder 4.7 min at
+# the defaults at load 9-10; edits from the per-command times of issue 14 (load 2.5-4.5); batching
+# 5.8 min for one side at load 10-13; memory 3.4 min for 1,200 paragraphs at load 10; variants from
+# run.py's 12 min for 5 runs at load 1.5-2.5.
 ESTIMATE_MINUTES = {
-    "catalog": (2.0, 2.2),
+    "catalog": (1.5, 2.2),
     "edits": (5.0, 2.7),
-    "ladder": (4.0, 2.6),
+    "ladder": (2.0, 2.6),
     "batching": (4.0, 1.1),
-    "memory": (10.0, 2.0),
-    "variants": (15.0, 7.3),
+    "memory": (6.0, 2.0),
+    "variants": (20.0, 7.3),
 }
 
 
@@ -86,7 +89,7 @@ def make_sizes(args: argparse.Namespace) -> Sizes:
         documents=args.documents or (8 if quick else 200),
         document_runs=args.document_runs or 1,
         jobs=args.jobs or ("1" if quick else "1,2"),
-        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,1000,10000"),
+        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,1000,5000"),
         memory_old_sizes=args.memory_old_sizes or ("28,112" if quick else "200,1000"),
         variant_runs=args.variant_runs or (1 if quick else 2),
         variant_quick=quick,
@@ -251,7 +254,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes.add_argument("--documents", type=int, help="batching: small documents (200, i.e. 799 paragraphs)")
     sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (1)")
     sizes.add_argument("--jobs", help="batching: --jobs values (1,2)")
-    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,1000,10000; the goal's 20,000 adds about 9 min)")
+    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,1000,5000; the goal's 20,000 adds about 15 min)")
     sizes.add_argument("--memory-old-sizes", help="memory: paragraph counts, before (200,1000)")
     sizes.add_argument("--variant-runs", type=int, help="variants: run.py --runs per side (2)")
     return parser.parse_args(argv)

@@ -44,15 +44,19 @@ REPO = BENCH_DIR.parent
 DEFAULT_JSON = BENCH_DIR / "desk.json"
 DEFAULT_OLD_REF = "74283d6"
 
-# Minutes each part took at the default sizes and with --quick on this 2-core machine,
-# both sides, measured with load average 2-6 from other jobs (see docs/performance.md).
+# Minutes per part on this 2-core machine, both sides: (full run at the defaults, estimated for a
+# 1-minute load of about 3; --quick, measured at load 9-14). Wall time grows about in proportion to
+# the load above the 2 cores; the full figures are scaled from: catalog 3.8 min and ladder 4.7 min at
+# the defaults at load 9-10; edits from the per-command times of issue 14 (load 2.5-4.5); batching
+# 5.8 min for one side at load 10-13; memory 3.4 min for 1,200 paragraphs at load 10; variants from
+# run.py's 12 min for 5 runs at load 1.5-2.5.
 ESTIMATE_MINUTES = {
-    "catalog": (6.0, 1.0),
-    "edits": (3.0, 0.5),
-    "ladder": (6.0, 1.0),
-    "batching": (8.0, 0.5),
-    "memory": (10.0, 0.5),
-    "variants": (10.0, 1.5),
+    "catalog": (1.5, 2.2),
+    "edits": (5.0, 2.7),
+    "ladder": (2.0, 2.6),
+    "batching": (4.0, 1.1),
+    "memory": (6.0, 2.0),
+    "variants": (20.0, 7.3),
 }
 
 
@@ -83,11 +87,11 @@ def make_sizes(args: argparse.Namespace) -> Sizes:
         ladder_runs=args.ladder_runs or (1 if quick else 3),
         ladder_models=args.ladder_models or ("qtc" if quick else "qtc,qtr"),
         documents=args.documents or (8 if quick else 200),
-        document_runs=args.document_runs or (1 if quick else 2),
+        document_runs=args.document_runs or 1,
         jobs=args.jobs or ("1" if quick else "1,2"),
-        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,2000,20000"),
-        memory_old_sizes=args.memory_old_sizes or ("28,112" if quick else "200,2000"),
-        variant_runs=args.variant_runs or (1 if quick else 3),
+        memory_sizes=args.memory_sizes or ("28,112" if quick else "200,1000,5000"),
+        memory_old_sizes=args.memory_old_sizes or ("28,112" if quick else "200,1000"),
+        variant_runs=args.variant_runs or (1 if quick else 2),
         variant_quick=quick,
     )
 
@@ -207,6 +211,13 @@ def print_goal(name: str, goal: dict[str, Any]) -> None:
         print(f"  {row['figure']:<56}{cell(row['before']):>10}{cell(row['after']):>10}  {row['target']:<12}{met}")
 
 
+def write(path: Path, results: dict[str, Any], started: float) -> None:
+    results["load_after"] = list(os.getloadavg())
+    results["minutes"] = round((time.time() - started) / 60, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def selected_parts(only: str) -> list[str]:
     if not only:
         return list(PARTS)
@@ -224,10 +235,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     total = sum(full for full, _ in ESTIMATE_MINUTES.values()), sum(q for _, q in ESTIMATE_MINUTES.values())
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"parts in order, what they measure, their measured duration at the defaults:\n{estimates}\n"
+        epilog="parts in order, what they measure, minutes at the defaults (estimated for load ~3) and with\n"
+               f"--quick (measured at load 9-14):\n{estimates}\n"
                f"  total     about {total[0]:g} min (quick {total[1]:g} min)\n"
-               "Fit a full run to the time there is with the per-part options (time grows about linearly\n"
-               "with repeats and runs; the memory part with the largest paragraph count).")
+               "Fit a full run to the time there is with the per-part options: time grows about linearly with\n"
+               "repeats and runs, the memory part with the sum of the paragraph counts, every part with the load.")
     parser.add_argument("--old-ref", default=DEFAULT_OLD_REF, help=f"the baseline (default {DEFAULT_OLD_REF})")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each (a few minutes)")
     parser.add_argument("--only", default="", help="comma-separated goals or parts, e.g. goal1,goal3 or variants")
@@ -240,11 +252,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes.add_argument("--ladder-runs", type=int, help="ladder: timed runs per side (3)")
     sizes.add_argument("--ladder-models", help="ladder: trained test models (qtc,qtr)")
     sizes.add_argument("--documents", type=int, help="batching: small documents (200, i.e. 799 paragraphs)")
-    sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (2)")
+    sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (1)")
     sizes.add_argument("--jobs", help="batching: --jobs values (1,2)")
-    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,2000,20000)")
-    sizes.add_argument("--memory-old-sizes", help="memory: paragraph counts, before (200,2000)")
-    sizes.add_argument("--variant-runs", type=int, help="variants: run.py --runs per side (3)")
+    sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,1000,5000; the goal's 20,000 adds about 15 min)")
+    sizes.add_argument("--memory-old-sizes", help="memory: paragraph counts, before (200,1000)")
+    sizes.add_argument("--variant-runs", type=int, help="variants: run.py --runs per side (2)")
     return parser.parse_args(argv)
 
 
@@ -278,10 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "figures": figures}
                 print_goal(goal, results["goals"][goal])
             results.setdefault("raw", {})[part] = [r.get("results") for r in runs]
-    results["load_after"] = list(os.getloadavg())
-    results["minutes"] = round((time.time() - started) / 60, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            write(args.json, results, started)  # after every part: a long run stopped midway keeps what it did
+    write(args.json, results, started)
     print(f"\n{results['minutes']} min, load {results['load_before'][0]:.2f} -> {results['load_after'][0]:.2f}; "
           f"wrote {args.json}")
     failed = [r["command"] for g in results["goals"].values() for r in g["runs"] if r["returncode"] != 0]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -13,11 +16,27 @@ from glossary import files
 from translate.catalogs.errors import CatalogParseError, CatalogReadError
 from translate.catalogs.po_text import PoSyntaxError, parse_po
 
-__all__ = ["NO_WRAP", "empty_catalog", "load_catalog", "meaning", "parse_bytes", "read_bytes", "snapshot_of"]
+__all__ = [
+    "NO_WRAP", "empty_catalog", "gc_paused", "load_catalog", "meaning", "parse_bytes", "read_bytes", "snapshot_of",
+]
 
 # Catalogs are written without line wrapping, so a changed paragraph is one
 # changed line in a diff and comments keep the exact lines written.
 NO_WRAP = 0
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: building or walking the entries of a large catalog
+    allocates hundreds of thousands of objects, none of them cyclic garbage, and each full
+    collection in between would traverse them all again (a fifth of a re-run's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_bytes(path: Path, data: bytes) -> polib.POFile:
@@ -59,7 +78,8 @@ def parse_bytes(path: Path, data: bytes) -> polib.POFile:
     # inside a string, so a raw one can only be a line end.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        po = parse_po(text)
+        with gc_paused():
+            po = parse_po(text)
     except PoSyntaxError as error:
         raise CatalogParseError(path, error.line, error.reason) from None
     seen: dict[tuple[str | None, str], int] = {}

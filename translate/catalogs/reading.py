@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import gc
 import hashlib
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,9 +78,14 @@ def parse_bytes(path: Path, data: bytes) -> polib.POFile:
     # CRLF and old-Mac CR line ends both count as LF; PO writers escape a CR
     # inside a string, so a raw one can only be a line end.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    with gc_paused():
+        return _parsed(path, text)
+
+
+def _parsed(path: Path, text: str) -> polib.POFile:
+    """The catalog in `text` (LF line ends, no BOM), its messages checked for duplicates."""
     try:
-        with gc_paused():
-            po = parse_po(text)
+        po = parse_po(text)
     except PoSyntaxError as error:
         raise CatalogParseError(path, error.line, error.reason) from None
     seen: dict[tuple[str | None, str], int] = {}
@@ -118,13 +124,20 @@ def empty_catalog() -> polib.POFile:
     return po
 
 
+# The plain fields of an entry, read in C; the lists and the dict are copied beside them.
+_ENTRY_FIELDS = operator.attrgetter(
+    "obsolete", "msgctxt", "msgid", "msgid_plural", "msgstr", "comment", "tcomment",
+    "previous_msgctxt", "previous_msgid", "previous_msgid_plural",
+)
+
+
 def meaning(po: polib.POFile) -> tuple[object, ...]:
     """Everything the serialised catalog is made from, in order: equal meanings, equal bytes."""
+    fields = _ENTRY_FIELDS
     return (
         po.header, sorted(po.metadata.items()), bool(po.metadata_is_fuzzy),
-        [(e.obsolete, e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
-          e.comment, e.tcomment, tuple(e.occurrences), tuple(e.flags),
-          e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural) for e in po],
+        [(fields(e), tuple(e.occurrences), tuple(e.flags),
+          sorted(e.msgstr_plural.items()) if e.msgstr_plural else None) for e in po],
     )
 
 

@@ -55,8 +55,12 @@ __all__ = [
 UNRESOLVED_FLAG = "termguard-unresolved"
 # No space or hyphen: PO tools that wrap comments (polib, Babel) break lines there.
 MACHINE_MARK = "termguard:machine"
+# The mark on a comment line of its own, blanks around it allowed: one search over the
+# whole comment (`[^\S\n]` is a blank that does not end the line).
 _MARK_RE = re.compile(
-    re.escape(MACHINE_MARK) + r";glossary=sha256:(?P<digest>[^;\s]+);msgstr=(?P<hash>[0-9a-f]{16})$"
+    r"^[^\S\n]*" + re.escape(MACHINE_MARK)
+    + r";glossary=sha256:(?P<digest>[^;\s]+);msgstr=(?P<hash>[0-9a-f]{16})[^\S\n]*$",
+    re.MULTILINE,
 )
 # Every character `str.splitlines` breaks on: a msgstr holding one would add a
 # line to the rebuilt document in some reader.
@@ -103,13 +107,8 @@ def text_hash(text: str) -> str:
 
 
 def machine_mark(entry: polib.POEntry) -> re.Match[str] | None:
-    if MACHINE_MARK not in entry.comment:
-        return None
-    for line in entry.comment.split("\n"):
-        match = _MARK_RE.match(line.strip())
-        if match:
-            return match
-    return None
+    comment = entry.comment
+    return _MARK_RE.search(comment) if MACHINE_MARK in comment else None
 
 
 def is_machine(entry: polib.POEntry) -> bool:

@@ -21,12 +21,13 @@ from translate.catalogs.entries import (
     Signature,
     clean_machine_text,
     fill,
+    is_fuzzy,
     is_human,
-    is_machine,
     is_ours,
     machine_mark,
     mark,
     set_flag,
+    text_hash,
     without_mark,
 )
 from translate.catalogs.errors import CatalogParseError
@@ -97,9 +98,11 @@ def to_translate(planned: Plan, sign: Signature) -> list[str]:
             continue
         if not entry.msgstr:
             result.append(paragraph)
-        elif is_machine(entry):
+        elif is_fuzzy(entry):
+            # `is_machine`, with the mark found once.
             found = machine_mark(entry)
-            if found is None or found.group("digest") != sign(paragraph):
+            if found is not None and found.group("hash") == text_hash(entry.msgstr) \
+                    and found.group("digest") != sign(paragraph):
                 result.append(paragraph)
     return result
 
@@ -117,7 +120,7 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
         entry = planned.exact.get(paragraph) or planned.revived.get(paragraph)
         if entry is not None:
             entry.obsolete = False
-            if not is_human(entry) and translation is not None:
+            if translation is not None and not is_human(entry):
                 fill(entry, translation, sign(paragraph))
         elif paragraph in planned.fuzzy:
             entry = planned.fuzzy[paragraph]

@@ -79,8 +79,91 @@ def _new_entry() -> polib.POEntry:
     return entry
 
 
+# One entry in the form `serialize_entry` writes for a one-line paragraph: extracted
+# comments, references, flags, a previous msgid, msgid and msgstr, one line each, no
+# line with surrounding blanks. A catalog made only of such entries after its header
+# is read block by block with this pattern (in C) instead of line by line; anything
+# else goes to the line parser, which alone reports errors.
+_S = r'"[^"\\\n]*(?:\\(?:[ntrvbfa\\"?\']|[0-7]|x[0-9a-fA-F])[^"\\\n]*)*"'
+_LINE = r"\S(?:[^\n]*\S)?"
+_ACTIVE_BLOCK = re.compile(
+    rf"(?P<comments>(?:\#\. {_LINE}\n)*)(?:\#: (?P<refs>{_LINE})\n)?(?:\#, (?P<flags>{_LINE})\n)?"
+    rf"(?:\#\| msgid (?P<previous>{_S})\n)?msgid (?P<msgid>{_S})\nmsgstr (?P<msgstr>{_S})"
+)
+_OBSOLETE_BLOCK = re.compile(
+    rf"(?P<comments>(?:\#\. {_LINE}\n)*)(?:\#, (?P<flags>{_LINE})\n)?"
+    rf"(?:\#~\| msgid (?P<previous>{_S})\n)?\#~ msgid (?P<msgid>{_S})\n\#~ msgstr (?P<msgstr>{_S})"
+)
+
+
+def _value(quoted: str) -> str:
+    value = quoted[1:-1]
+    return polib.unescape(value) if "\\" in value else value
+
+
+def _parse_blocks(text: str) -> polib.POFile | None:
+    """`_parse_lines(text)` for a catalog whose entries after the first block all match the block
+    patterns; None for any other text (then the line parser reads it)."""
+    blocks = text.split("\n\n")
+    if blocks and blocks[-1].endswith("\n"):
+        blocks[-1] = blocks[-1][:-1]
+    first = blocks[0]
+    last_line = first.rpartition("\n")[2]
+    if last_line.startswith("#") or "\n\n" not in text:
+        return None  # the first block's last entry may go on past the blank line
+    try:
+        po = _parse_lines(first + "\n")
+    except PoSyntaxError:
+        return None
+    if len(po) and po[-1].msgid == "":
+        return None  # not the header: the line parser decides what it is
+    entries: list[polib.POEntry] = []
+    number = first.count("\n") + 3  # the first line of the next block (after one blank line)
+    active_block, obsolete_block = _ACTIVE_BLOCK.fullmatch, _OBSOLETE_BLOCK.fullmatch
+    encoding = polib.default_encoding
+    for block in blocks[1:]:
+        obsolete = block.startswith("#~") or "\n#~ msgid " in block
+        match = obsolete_block(block) if obsolete else active_block(block)
+        if match is None:
+            return None
+        found = match.groupdict()
+        msgid = found["msgid"]
+        if msgid == '""':
+            return None
+        comments, refs, flags, previous, msgstr = (
+            found["comments"], found.get("refs"), found["flags"], found["previous"], found["msgstr"])
+        occurrences: list[tuple[str, str]] = []
+        if refs:
+            for occurrence in refs.split():
+                file, sep, at = occurrence.rpartition(":")
+                occurrences.append((file, at) if sep and at.isdigit() else (occurrence, ""))
+        lines = block.count("\n")
+        # The attributes `_new_entry` gives, filled in at once: one entry per paragraph of a large catalog.
+        entry: polib.POEntry = polib.POEntry.__new__(polib.POEntry)
+        entry.__dict__.update(
+            msgid=polib.unescape(msgid[1:-1]) if "\\" in msgid else msgid[1:-1],
+            msgstr=polib.unescape(msgstr[1:-1]) if "\\" in msgstr else msgstr[1:-1],
+            msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=obsolete, encoding=encoding,
+            comment="\n".join(line[3:] for line in comments[:-1].split("\n")) if comments else "",
+            tcomment="", occurrences=occurrences,
+            flags=[flag.strip() for flag in flags.split(",")] if flags else [],
+            previous_msgctxt=None, previous_msgid=_value(previous) if previous is not None else None,
+            previous_msgid_plural=None, linenum=number + lines - 1,
+        )
+        number += lines + 2
+        entries.append(entry)
+    po.extend(entries)
+    return po
+
+
 def parse_po(text: str) -> polib.POFile:
     """Parse LF-separated PO text (no BOM) strictly into a `polib.POFile`; raises PoSyntaxError."""
+    po = _parse_blocks(text)
+    return po if po is not None else _parse_lines(text)
+
+
+def _parse_lines(text: str) -> polib.POFile:
+    """`parse_po`, one line at a time: every PO text, and every error with its line."""
     po = polib.POFile(wrapwidth=0, encoding="utf-8")
     po.metadata = {}
     header_lines: list[str] = []

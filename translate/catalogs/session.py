@@ -38,7 +38,7 @@ from translate.catalogs.errors import (
 )
 from translate.catalogs.header import HeaderInfo, finalize_header, now
 from translate.catalogs.po_text import serialize_body, serialize_po
-from translate.catalogs.reading import empty_catalog, meaning, parse_bytes, read_bytes, snapshot_of
+from translate.catalogs.reading import empty_catalog, gc_paused, meaning, parse_bytes, read_bytes, snapshot_of
 from translate.catalogs.render import render_catalog
 from translate.run.document import MachineTranslation, SourceDocument
 
@@ -141,7 +141,8 @@ class CatalogUpdate:
                 self._on_disk = read_bytes(self.path)
                 self._snapshot = snapshot_of(self._on_disk)
                 po = parse_bytes(self.path, self._on_disk)
-                self._baseline = meaning(po)
+                with gc_paused():
+                    self._baseline = meaning(po)
             else:
                 po = empty_catalog()
             self._po = po
@@ -206,9 +207,10 @@ class CatalogUpdate:
         translation a person wrote (that one is kept as the starting point).
         """
         sign = signer(glossary_digest, signature)
-        planned = merge.plan(self.po, self.path, document)
-        self._cached_plan = (document, planned)
-        return merge.to_translate(planned, sign)
+        with gc_paused():
+            planned = merge.plan(self.po, self.path, document)
+            self._cached_plan = (document, planned)
+            return merge.to_translate(planned, sign)
 
     # -- updates
 
@@ -236,9 +238,10 @@ class CatalogUpdate:
                sign: Signature) -> None:
         cached, self._cached_plan = self._cached_plan, None
         # The plan needs_translation made, if nothing changed since: planned once per run.
-        planned = cached[1] if cached is not None and cached[0] is document else merge.plan(
-            self.po, self.path, document)
-        merge.merge(self.po, document, planned, translations, digest, sign)
+        with gc_paused():
+            planned = cached[1] if cached is not None and cached[0] is document else merge.plan(
+                self.po, self.path, document)
+            merge.merge(self.po, document, planned, translations, digest, sign)
         self._index = None
 
     def mark_violation(self, msgid: str, reason: str) -> None:
@@ -301,6 +304,10 @@ class CatalogUpdate:
         return self._baseline is not None and meaning(self.po) == self._baseline
 
     def _commit(self) -> None:
+        with gc_paused():
+            self._write()
+
+    def _write(self) -> None:
         for _ in range(_WRITE_ATTEMPTS):
             self._merge_newer_save()
             finalize_header(self.po, domain=self.domain, locale=self.locale, header=self.header)
@@ -331,4 +338,5 @@ class CatalogUpdate:
         po = self._po if self._po is not None else self._final
         if po is None:
             raise CatalogError("the catalog session was never opened")
-        return render_catalog(self.path, po, fuzzy)
+        with gc_paused():
+            return render_catalog(self.path, po, fuzzy)

@@ -117,17 +117,18 @@ def document_records(
     return records
 
 
-def _reviewed_violations(cat: CatalogUpdate, glossary: "Glossary", locale: str) -> int:
+def _reviewed_violations(cat: CatalogUpdate, judge: "Judge") -> int:
     """Mark reviewed entries that the (changed) glossary now rejects; never rewrite them.
 
-    The catalog is judged as one document, as every command judges it.
+    The catalog is judged as one document, as every command judges it, by
+    the run's judge: its matchers are the enforcer's, built once per run.
     """
-    from glossary.judge import Judge
     from translate.catalogs.judging import catalog_document, judge_lines
 
+    glossary = judge.glossary
     reviewed = {msgid for msgid, _msgstr in cat.reviewed()}
     errors: dict[str, list[Any]] = {}
-    for line, verdict in judge_lines(Judge(glossary, locale), catalog_document(cat.po)):
+    for line, verdict in judge_lines(judge, catalog_document(cat.po)):
         if line.source in reviewed and verdict.is_error:
             found = errors.setdefault(line.source, [])
             if all(v.key()[1:] != verdict.key()[1:] for v in found):
@@ -201,7 +202,11 @@ def run_locale(
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
         }, digest, signature)
         if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
-            flagged = _reviewed_violations(cat, glossary, enforcer.locale)  # de_AT is checked as de
+            from glossary.judge import Judge
+
+            # de_AT is checked as de; the enforcer's judge is this glossary's, with its matchers.
+            judge = enforcer.judge if enforcer.glossary is glossary else Judge(glossary, enforcer.locale)
+            flagged = _reviewed_violations(cat, judge)
         steps, waivers = _catalog_memory(cat, by_source)
     text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again
     unique = len(set(p for _, p in document.paragraphs()))

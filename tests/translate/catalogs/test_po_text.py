@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import polib
 import pytest
 
-from translate.catalogs.po_text import PoSyntaxError, parse_po, serialize_entry, serialize_po
+from translate.catalogs.po_text import (
+    PoSyntaxError,
+    _parse_blocks,
+    _parse_lines,
+    parse_po,
+    serialize_entry,
+    serialize_po,
+)
 
 FIELDS = ("msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "comment", "tcomment",
           "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural")
@@ -105,3 +113,50 @@ def test_rejects_what_msgfmt_rejects(text: str, line: int, reason: str) -> None:
     with pytest.raises(PoSyntaxError) as caught:
         parse_po(text)
     assert (caught.value.line, caught.value.reason) == (line, reason)
+
+
+def _state(po: polib.POFile) -> tuple[object, ...]:
+    return po.header, dict(po.metadata), po.metadata_is_fuzzy, [dict(vars(e)) for e in po]
+
+
+def _written_catalog(tmp_path: Path) -> str:
+    """A catalog as runs leave it: machine and blank entries, flags, previous msgids, obsolete entries."""
+    from translate.catalogs.folder import catalog_path
+    from translate.catalogs.header import HeaderInfo
+    from translate.catalogs.session import CatalogUpdate
+    from translate.run.document import MachineTranslation, SourceDocument
+
+    path = catalog_path(tmp_path, "qtc", "doc")
+    first = [f"Talks {i} on the \"corridor\" \\ resumed\tagain, said the ministers of region {i}." for i in range(40)]
+    second = [text.replace("resumed", "stalled") if i % 3 == 0 else text for i, text in enumerate(first[:30])]
+    for number, texts in enumerate((first, second)):
+        document = SourceDocument.from_text("my doc.txt", "\n".join(["Ünïcödé — heading", *texts]) + "\n")
+        with CatalogUpdate.open(path, locale="qtc", domain="doc", header=HeaderInfo("en->qtc 1.0")) as cat:
+            todo = cat.needs_translation(document, "a" * 64)
+            cat.apply(document, {p: MachineTranslation(p[::-1] if i % 4 else "", ["a note"], i % 5 == 0)
+                                 for i, p in enumerate(todo)}, f"{number}" * 64)
+    return path.read_text(encoding="utf-8")
+
+
+def test_catalogs_termguard_writes_are_read_by_blocks_as_by_lines(tmp_path: Path) -> None:
+    text = _written_catalog(tmp_path)
+    assert "#~ msgid" in text and "#| msgid" in text and "#, fuzzy, termguard-unresolved" in text
+    by_blocks = _parse_blocks(text)
+    assert by_blocks is not None  # the fast reading applies to what termguard writes
+    assert _state(by_blocks) == _state(_parse_lines(text))
+    assert [e.linenum for e in by_blocks] == [e.linenum for e in _parse_lines(text)]
+
+
+@pytest.mark.parametrize("text", SAMPLES, ids=["termguard", "polib-features", "no-header"])
+def test_block_reading_agrees_or_leaves_the_text_to_the_line_parser(text: str) -> None:
+    by_blocks = _parse_blocks(text)
+    if by_blocks is not None:
+        assert _state(by_blocks) == _state(_parse_lines(text))
+
+
+def test_an_error_after_well_formed_blocks_is_reported_at_its_line(tmp_path: Path) -> None:
+    text = _written_catalog(tmp_path)
+    broken = text + '\nmsgid "bad \\q escape"\nmsgstr ""\n'
+    with pytest.raises(PoSyntaxError) as error:
+        parse_po(broken)
+    assert error.value.line == broken.count("\n") - 1

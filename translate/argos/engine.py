@@ -369,18 +369,21 @@ class Engine:
         out: list[list[Hypothesis]] = []
         for source, result in zip(sources, results):
             hyps: list[Hypothesis] = []
+            # Each read of a result's field converts all of it to Python again: read once.
+            scores = result.scores
+            attentions = result.attention if options.return_attention else None
             for i, tokens in enumerate(result.hypotheses):
                 tokens = tokens[strip:]
                 if package_prefix:  # a language token is never text, wherever the model puts it
                     tokens = [t for t in tokens if t not in package_prefix]
                 attention = None
-                if options.return_attention and result.attention:
-                    attention = tuple(tuple(row) for row in result.attention[i][strip:])
+                if attentions:
+                    attention = tuple(tuple(row) for row in attentions[i][strip:])
                 hyps.append(
                     Hypothesis(
                         text=self.detokenize(tokens),
                         tokens=tuple(tokens),
-                        score=float(result.scores[i]) if result.scores else 0.0,
+                        score=float(scores[i]) if scores else 0.0,
                         attention=attention,
                         source_tokens=tuple(source),
                     )

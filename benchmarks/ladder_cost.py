@@ -7,7 +7,9 @@ Decode cost: for each trained test model and each text (the sample article,
 the term-dense text of benchmarks/workloads.py) it times, interleaved run by
 run, (b) one bare ``translate_batch`` over every sentence and (d) termguard
 with the model's glossary (``run_locale``), and reports the median d/b, the
-ladder's decode calls and how many occurrences it resolved.
+ladder's decode calls and how many occurrences it resolved; ``--calls`` adds
+the last run's decode and score calls, summed by kind (n-best, bans, force,
+continue, score) with their seconds.
 
 Memory: for each paragraph count, a fresh process translates that many
 paragraphs (the article's, made distinct, ``workloads.article_paragraphs``;
@@ -65,10 +67,50 @@ def _setup(repo: Path) -> Any:
     return run
 
 
-def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[str, Any]:
+def _log_calls(engine_class: Any, calls: list[tuple[str, int, float]]) -> None:
+    """Record every decode and score call of the engine (kind, sentences, seconds) in ``calls``."""
+    translate, score = engine_class.translate, engine_class.score
+
+    def logged_translate(self: Any, sentences: Any, options: Any = None, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        out = translate(self, sentences, options, **kwargs) if options is not None else \
+            translate(self, sentences, **kwargs)
+        hyps = options.num_hypotheses if options is not None else 1
+        kind = ("continue" if options is not None and options.min_decoding_length else "force") \
+            if kwargs.get("prefixes") else f"n-best {hyps}" if hyps > 1 else "plain"
+        if kwargs.get("suppress"):
+            kind += " +bans"
+        calls.append((kind, len(sentences), time.perf_counter() - start))
+        return out
+
+    def logged_score(self: Any, sentences: Any, targets: Any) -> Any:
+        start = time.perf_counter()
+        out = score(self, sentences, targets)
+        calls.append(("score", len(sentences), time.perf_counter() - start))
+        return out
+
+    engine_class.translate, engine_class.score = logged_translate, logged_score
+
+
+def _by_kind(calls: list[tuple[str, int, float]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for kind, sentences, seconds in calls:
+        row = out.setdefault(kind, {"calls": 0, "sentences": 0, "s": 0.0})
+        row["calls"] += 1
+        row["sentences"] += sentences
+        row["s"] = round(row["s"] + seconds, 3)
+    return out
+
+
+def decode_cost(repo: Path, models: list[str], runs: int, threads: int, log_calls: bool = False) -> dict[str, Any]:
     run = _setup(repo)
     from glossary import load_glossary
     from translate.argos import packages
+    from translate.argos.engine import Engine
+
+    calls: list[tuple[str, int, float]] = []
+    if log_calls:
+        _log_calls(Engine, calls)
 
     cfg = run.make_config(False, runs, None, threads)
     out: dict[str, Any] = {}
@@ -89,6 +131,7 @@ def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[
                 start = time.perf_counter()
                 bench.limit(text)
                 b_s.append(time.perf_counter() - start)
+                calls.clear()
                 start = time.perf_counter()
                 facts = bench.termguard(text, True)
                 d_s.append(time.perf_counter() - start)
@@ -102,6 +145,12 @@ def decode_cost(repo: Path, models: list[str], runs: int, threads: int) -> dict[
             }
             print(f"{model:<4} {name:<11} b {b:.3f}s  d {d:.3f}s  d/b {d / b:.2f}  calls {facts['decode_calls']}"
                   f"  resolved {out[f'{model}/{name}']['resolved']}/{facts['occurrences']}  {outcomes}", flush=True)
+            if log_calls:
+                # The last run's calls, by kind: where the ladder's time over (b) goes.
+                out[f"{model}/{name}"]["calls_by_kind"] = kinds = _by_kind(calls)
+                for kind, row in kinds.items():
+                    print(f"    {kind:<16} {row['calls']:>3} call(s) {row['sentences']:>4} sentence(s) {row['s']:.3f}s",
+                          flush=True)
     return out
 
 
@@ -172,10 +221,13 @@ def main() -> None:
     parser.add_argument("--glossary-only", action="store_true",
                         help="memory probe: skip the runs without glossary (long counts take a while)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--calls", action="store_true",
+                        help="log every decode and score call of the last run, summed by kind")
     args = parser.parse_args()
     results: dict[str, Any] = {"repo": str(args.repo), "load_before": os.getloadavg()}
     if args.models:
-        results["decode"] = decode_cost(args.repo.resolve(), args.models.split(","), args.runs, args.threads)
+        results["decode"] = decode_cost(args.repo.resolve(), args.models.split(","), args.runs, args.threads,
+                                       args.calls)
     if args.memory:
         results["memory"] = memory(args.repo.resolve(), [int(x) for x in args.memory.split(",")], args.threads,
                                    not args.repeated, not args.glossary_only)

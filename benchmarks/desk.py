@@ -1,6 +1,6 @@
 """Issue 14's whole measurement in one run: every benchmark script, the baseline and this checkout side by side.
 
-    python benchmarks/desk.py --old-ref 74283d6              # the full run (see the estimates below)
+    python benchmarks/desk.py --old-ref 74283d6              # the full run (--help: minutes per part)
     python benchmarks/desk.py --old-ref 74283d6 --quick      # tiny sizes, one run each
     python benchmarks/desk.py --only goal1,goal3             # some parts only
 

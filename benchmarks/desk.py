@@ -1,6 +1,6 @@
 """Issue 14's whole measurement in one run: every benchmark script, the baseline and this checkout side by side.
 
-    python benchmarks/desk.py --old-ref 74283d6              # the full run (see the estimates below)
+    python benchmarks/desk.py --old-ref 74283d6              # the full run (--help: minutes per part)
     python benchmarks/desk.py --old-ref 74283d6 --quick      # tiny sizes, one run each
     python benchmarks/desk.py --only goal1,goal3             # some parts only
 
@@ -48,13 +48,13 @@ DEFAULT_OLD_REF = "74283d6"
 # 1-minute load of about 3; --quick, measured at load 9-14). Wall time grows about in proportion to
 # the load above the 2 cores; the full figures are scaled from: catalog 3.8 min and ladder 4.7 min at
 # the defaults at load 9-10; edits from the per-command times of issue 14 (load 2.5-4.5); batching
-# 5.8 min for one side at load 10-13; memory 3.4 min for 1,200 paragraphs at load 10; variants from
+# 8.4 min at the defaults at load 9-11; memory 3.4 min for 1,200 paragraphs at load 10; variants from
 # run.py's 12 min for 5 runs at load 1.5-2.5.
 ESTIMATE_MINUTES = {
     "catalog": (1.5, 2.2),
     "edits": (5.0, 2.7),
     "ladder": (2.0, 2.6),
-    "batching": (4.0, 1.1),
+    "batching": (3.0, 1.1),
     "memory": (6.0, 2.0),
     "variants": (20.0, 7.3),
 }
@@ -251,7 +251,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes.add_argument("--edits-sizes", help="edits: glossary sizes (curated,2000)")
     sizes.add_argument("--ladder-runs", type=int, help="ladder: timed runs per side (3)")
     sizes.add_argument("--ladder-models", help="ladder: trained test models (qtc,qtr)")
-    sizes.add_argument("--documents", type=int, help="batching: small documents (200, i.e. 799 paragraphs)")
+    sizes.add_argument("--documents", type=int, help="batching: small documents (200: 750 paragraphs)")
     sizes.add_argument("--document-runs", type=int, help="batching: runs per variant (1)")
     sizes.add_argument("--jobs", help="batching: --jobs values (1,2)")
     sizes.add_argument("--memory-sizes", help="memory: paragraph counts, after (200,1000,5000; the goal's 20,000 adds about 15 min)")

@@ -42,6 +42,8 @@ class ProposalClosed(ReviewInputError):
 class ProposalInvalid(GlossaryError):
     """Applying the proposal would leave a glossary that does not load, or contradicts itself."""
 
+    exit_code = 2  # bad input: the proposal asks for what the glossary cannot take
+
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         self.problems: list[Problem] = list(problems or [])
         details = "".join(f"\n  {p}" for p in self.problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from glossary.edit.yaml_edit import ReviewFileError
-from glossary.errors import GlossaryError, Problem
+from glossary.errors import SHOWN_PROBLEMS, GlossaryError, Problem
 
 __all__ = [
     "InvalidStatus",
@@ -46,7 +46,10 @@ class ProposalInvalid(GlossaryError):
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         self.problems: list[Problem] = list(problems or [])
-        details = "".join(f"\n  {p}" for p in self.problems)
+        # Like GlossaryInvalid: the first few problems, then how many more.
+        details = "".join(f"\n  {p}" for p in self.problems[:SHOWN_PROBLEMS])
+        if len(self.problems) > SHOWN_PROBLEMS:
+            details += f"\n  ... and {len(self.problems) - SHOWN_PROBLEMS} more"
         super().__init__(message + details)
 
 

@@ -160,3 +160,15 @@ def test_a_nul_in_a_file_name_is_one_line_and_exit_2(runner: CliRunner, tmp_path
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == ["Error: a file name cannot hold a NUL character"]
+
+
+def test_a_refused_proposal_lists_the_first_few_problems_like_an_invalid_glossary() -> None:
+    from glossary.errors import SHOWN_PROBLEMS, Problem
+    from glossary.review.errors import ProposalInvalid
+
+    problems = [Problem("g.yaml", n, f"problem {n}") for n in range(1, SHOWN_PROBLEMS + 4)]
+    lines = str(ProposalInvalid("the glossary would not load", problems)).splitlines()
+    assert lines[0] == "the glossary would not load"
+    assert lines[1:-1] == [f"  g.yaml:{n}: problem {n}" for n in range(1, SHOWN_PROBLEMS + 1)]
+    assert lines[-1] == "  ... and 3 more"
+    assert ProposalInvalid.exit_code == 2

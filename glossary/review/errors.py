@@ -11,6 +11,8 @@ __all__ = [
     "NothingToChange",
     "ProposalClosed",
     "ProposalInvalid",
+    "ProposalMoot",
+    "ProposalStale",
     "ReviewConflict",
     "ReviewInputError",
     "UnknownProposal",
@@ -45,6 +47,7 @@ class ProposalInvalid(GlossaryError):
     exit_code = 2  # bad input: the proposal asks for what the glossary cannot take
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.message = message
         self.problems: list[Problem] = list(problems or [])
         # Like GlossaryInvalid: the first few problems, then how many more.
         details = "".join(f"\n  {p}" for p in self.problems[:SHOWN_PROBLEMS])
@@ -55,6 +58,18 @@ class ProposalInvalid(GlossaryError):
 
 class NothingToChange(ProposalInvalid):
     """The glossary already says what the proposal asks for."""
+
+
+class ProposalStale(ProposalInvalid):
+    """An open proposal the glossary, as it is now, cannot take (it was edited since)."""
+
+    exit_code = 1  # a failure: the proposal was fine when made; it stays open, to be rejected
+
+
+class ProposalMoot(NothingToChange, ProposalStale):
+    """An open proposal whose change the glossary already has (another approval made it pointless)."""
+
+    exit_code = 1
 
 
 class ReviewConflict(ReviewFileError):

@@ -29,7 +29,9 @@ from glossary.termbase.model import Glossary
 
 
 class ExchangeError(EditError):
-    """A failure of an exchange format that is not about the input's content."""
+    """An exchange request the format cannot take (a locale, a CSV shape, a clash): bad input."""
+
+    exit_code = 2
 
 
 class ExchangeInvalid(GlossaryInvalid, ExchangeError):

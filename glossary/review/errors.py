@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from glossary.edit.yaml_edit import ReviewFileError
-from glossary.errors import GlossaryError, Problem
+from glossary.errors import SHOWN_PROBLEMS, GlossaryError, Problem
 
 __all__ = [
     "InvalidStatus",
@@ -11,6 +11,8 @@ __all__ = [
     "NothingToChange",
     "ProposalClosed",
     "ProposalInvalid",
+    "ProposalMoot",
+    "ProposalStale",
     "ReviewConflict",
     "ReviewInputError",
     "UnknownProposal",
@@ -42,14 +44,32 @@ class ProposalClosed(ReviewInputError):
 class ProposalInvalid(GlossaryError):
     """Applying the proposal would leave a glossary that does not load, or contradicts itself."""
 
+    exit_code = 2  # bad input: the proposal asks for what the glossary cannot take
+
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.message = message
         self.problems: list[Problem] = list(problems or [])
-        details = "".join(f"\n  {p}" for p in self.problems)
+        # Like GlossaryInvalid: the first few problems, then how many more.
+        details = "".join(f"\n  {p}" for p in self.problems[:SHOWN_PROBLEMS])
+        if len(self.problems) > SHOWN_PROBLEMS:
+            details += f"\n  ... and {len(self.problems) - SHOWN_PROBLEMS} more"
         super().__init__(message + details)
 
 
 class NothingToChange(ProposalInvalid):
     """The glossary already says what the proposal asks for."""
+
+
+class ProposalStale(ProposalInvalid):
+    """An open proposal the glossary, as it is now, cannot take (it was edited since)."""
+
+    exit_code = 1  # a failure: the proposal was fine when made; it stays open, to be rejected
+
+
+class ProposalMoot(NothingToChange, ProposalStale):
+    """An open proposal whose change the glossary already has (another approval made it pointless)."""
+
+    exit_code = 1
 
 
 class ReviewConflict(ReviewFileError):

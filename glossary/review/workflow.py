@@ -31,6 +31,9 @@ from glossary.review.errors import (
     MissingField,
     NothingToChange,
     ProposalClosed,
+    ProposalInvalid,
+    ProposalMoot,
+    ProposalStale,
     ReviewConflict,
     ReviewInputError,
     UnknownProposal,
@@ -257,7 +260,12 @@ class GlossaryReview:
             state = self._state()
             proposal = self._find(state.proposals, proposal_id)
             self._require_open(proposal)
-            plan = plan_proposal(self.glossary_path, state.glossary, proposal)
+            try:
+                plan = plan_proposal(self.glossary_path, state.glossary, proposal)
+            except NothingToChange as error:
+                raise ProposalMoot(error.message, error.problems) from None
+            except ProposalInvalid as error:
+                raise ProposalStale(error.message, error.problems) from None
             decided, event = self._decide_approved(proposal, plan, who, reason, iso(self.clock()))
             self._commit(state, proposals=[decided if p.id == proposal.id else p for p in state.proposals],
                          events=[event], plan=plan)

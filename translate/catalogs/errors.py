@@ -11,6 +11,7 @@ __all__ = [
     "CatalogError",
     "CatalogLayoutError",
     "CatalogLockTimeout",
+    "CatalogNotFound",
     "CatalogParseError",
     "CatalogReadError",
     "CatalogWriteError",
@@ -51,6 +52,12 @@ class CatalogEntryNotFound(CatalogError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class CatalogNotFound(CatalogError):
+    """No catalog (or more than one) answers the locale and domain asked for."""
+
+    exit_code = 2  # bad input
 
 
 class CatalogLayoutError(CatalogError):

@@ -219,7 +219,6 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
       termguard catalog check --locale de --glossary my-glossary.yaml --json
     """
     from glossary.matching import visible
-    from translate.catalogs.errors import CatalogError
     from translate.catalogs.judging import entry_state
 
     if locale is not None:
@@ -232,10 +231,7 @@ def check(locale: str | None, catalog_dir: Path, glossary_path: Path | None, as_
     errors = 0
     records: list[dict[str, Any]] = []
     for cat_locale, _domain, path in catalogs:
-        try:
-            judged = _judged(path, glossary, cat_locale)
-        except CatalogError as error:
-            raise click.ClickException(str(error)) from None
+        judged = _judged(path, glossary, cat_locale)
         if judged is None:
             message = f"the glossary has no locale {_normalize_locale(cat_locale)!r}"
             if locale is not None:
@@ -293,8 +289,7 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
       termguard catalog waive --locale de --line 42 --concept karabakh --kind inconsistent \\
           --by anna --reason "the quoted title keeps its own spelling"
     """
-    from glossary.files import ConcurrentEditError, FileWriteError, snapshot, write_bytes
-    from translate.catalogs.errors import CatalogError
+    from glossary.files import ConcurrentEditError, snapshot, write_bytes
     from translate.catalogs.judging import catalog_document
     from translate.catalogs.reading import load_catalog
     from translate.catalogs.waivers import add_waiver
@@ -311,12 +306,9 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
     glossary = _load_glossary(glossary_path)
     if not by.strip() or not reason.strip():
         raise click.BadParameter("say who accepts the finding and why", param_hint="--by/--reason")
-    try:
-        before = snapshot(path)
-        po = load_catalog(path)
-        judged = _judged(path, glossary, locale)
-    except CatalogError as error:
-        raise click.ClickException(str(error)) from None
+    before = snapshot(path)
+    po = load_catalog(path)
+    judged = _judged(path, glossary, locale)
     if judged is None:
         raise click.UsageError(f"the glossary has no locale {locale!r}")
     lines = {item.number: item for item in catalog_document(po)}
@@ -332,8 +324,6 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
     try:
         write_bytes(path, str(po).encode("utf-8"), expect=before)
     except ConcurrentEditError:
-        raise click.ClickException(f"{path} changed while the waiver was written; nothing was written, "
-                                   "run the command again") from None
-    except FileWriteError as error:
-        raise click.ClickException(str(error)) from None
+        raise ConcurrentEditError(f"{path} changed while the waiver was written; nothing was written, "
+                                  "run the command again") from None
     click.echo(f"{path}: line {line}: {kind} [{concept}] waived by {' '.join(by.split())}")

@@ -8,11 +8,7 @@ from typing import Any
 
 import click
 
-__all__ = ["Progress", "emit_json", "fail", "human_size", "language_code", "printable"]
-
-
-def fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc))
+__all__ = ["Progress", "emit_json", "human_size", "language_code", "printable"]
 
 
 def emit_json(data: Any) -> None:
@@ -69,10 +65,11 @@ def language_code(value: str, available: set[str], hint: str) -> str:
     from glossary.errors import UnknownLocale
     from translate.argos.codes import resolve
     from translate.argos.index import CODE
+    from translate.cli.errors import bad_value
 
     try:
         return resolve(value, available)
     except UnknownLocale as exc:
         if CODE.fullmatch(value.strip()):
             return value.strip()  # an Argos code Babel does not know: the index will tell
-        raise click.BadParameter(str(exc), param_hint=hint) from None
+        raise bad_value(exc, hint) from None

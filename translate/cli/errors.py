@@ -11,7 +11,7 @@ through glossary.files, so unwinding the stack leaves no partial file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -32,7 +32,11 @@ def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
         click.echo("Interrupted.", err=True)
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
     except TermguardError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        from glossary.matching.normalize import visible
+
+        # Messages quote outside text (file contents, a package's metadata):
+        # control and bidi characters are shown, never sent to the terminal.
+        click.echo(f"Error: {visible(str(exc))}", err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
     except BrokenPipeError:
         # The reader went away (`termguard ... | head`): nothing more to say to it.
@@ -56,6 +60,20 @@ def run_mapped(call: Callable[[click.Context], T], ctx: click.Context) -> T:
         where = f"{display_name(exc.filename)}: " if exc.filename else ""
         click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
         raise click.exceptions.Exit(1) from None
+
+
+def bad_value(error: TermguardError, param_hint: str) -> click.BadParameter:
+    """A library error about one option's value, shown the way Click shows a bad value (exit 2)."""
+    return click.BadParameter(str(error), param_hint=param_hint)
+
+
+@contextlib.contextmanager
+def value_of(param_hint: str, *kinds: type[TermguardError]) -> Iterator[None]:
+    """Report library errors of `kinds` raised inside as a bad value of `param_hint`."""
+    try:
+        yield
+    except kinds as error:
+        raise bad_value(error, param_hint) from None
 
 
 class Command(click.Command):

@@ -5,53 +5,26 @@ glossary.exchange.po and glossary.edit.changes. `exchange_commands` lists the
 commands for the `glossary` group.
 
 Exit codes: 0 success; 2 bad input (the file to import, a bad option, an
-invalid glossary), each problem on its own `error:` line; 1 any other failure
-(a file that cannot be written, the glossary changed meanwhile). Nothing is
-written when any problem is found.
+invalid glossary, listing its problems); 1 any other failure (a file that
+cannot be written, the glossary changed meanwhile). Library errors are
+reported by translate.cli.errors, as in every command. Nothing is written
+when any problem is found.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any
 
 import click
 
 from translate.cli.errors import Command
+from translate.errors import FileWriteError, InputError
 
 FORMATS = ("tbx", "csv", "po")
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 SHAPES = ("deepl", "amazon")
-
-
-class _Failure(click.ClickException):
-    """One `error:` line per problem on stderr, with the given exit code."""
-
-    def __init__(self, lines: list[str], exit_code: int) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
-        self.exit_code = exit_code  # type: ignore[misc]  # ClickException's class default, per instance here
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        for line in self.lines:
-            if file is None:
-                click.echo(f"error: {line}", err=True)
-            else:
-                click.echo(f"error: {line}", file=file)
-
-
-def _bad_input(error: Exception | str) -> NoReturn:
-    from glossary.errors import GlossaryInvalid
-
-    if isinstance(error, GlossaryInvalid):
-        raise error  # reported by translate.cli.errors, the same in every command
-    raise _Failure([str(error).splitlines()[0] if str(error) else repr(error)], 2)
-
-
-def _failure(error: Exception | str) -> NoReturn:
-    text = str(error)
-    raise _Failure([text.splitlines()[0] if text else repr(error)], 1)
 
 
 def _note(message: str) -> None:
@@ -71,11 +44,11 @@ def _read_history(path: Path | None) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        _bad_input(f"{path}: cannot read the history file: {error.strerror}")
+        raise InputError(f"{path}: cannot read the history file: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        _bad_input(f"{path}: not a JSON file: {error}")
+        raise InputError(f"{path}: not a JSON file: {error}") from None
     if not isinstance(data, list):
-        _bad_input(f"{path}: the history must be a JSON list of records")
+        raise InputError(f"{path}: the history must be a JSON list of records")
     return data
 
 
@@ -85,7 +58,7 @@ def _write(path: Path, data: str | bytes) -> None:
     try:
         write_atomic(path, data)
     except OSError as error:
-        _failure(f"{path}: cannot write: {error.strerror}")
+        raise FileWriteError(f"{path}: cannot write: {error.strerror}") from None
 
 
 # ---------------------------------------------------------------- export
@@ -120,63 +93,55 @@ def export_command(fmt: str, locales: tuple[str, ...], shape: str, output: Path 
     A PO export never goes into the catalog folder (locales/) unless --into
     or -o says so: there it would be taken for a catalog of translations.
     """
-    from glossary.errors import GlossaryError, UnknownLocale
 
-    try:
-        if fmt != "tbx" and history_path is not None:
-            raise click.UsageError("--history applies to --format tbx only")
-        if fmt == "csv" and len(locales) != 1:
-            raise click.UsageError("--format csv needs exactly one --locale")
-        if fmt != "po" and into is not None:
-            raise click.UsageError("--into applies to --format po only")
-        if fmt == "tbx" and locales:
-            raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
-        glossary = _load(glossary_path)
-        if fmt == "tbx":
-            from glossary.exchange.tbx.writer import export_tbx
+    if fmt != "tbx" and history_path is not None:
+        raise click.UsageError("--history applies to --format tbx only")
+    if fmt == "csv" and len(locales) != 1:
+        raise click.UsageError("--format csv needs exactly one --locale")
+    if fmt != "po" and into is not None:
+        raise click.UsageError("--into applies to --format po only")
+    if fmt == "tbx" and locales:
+        raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
+    glossary = _load(glossary_path)
+    if fmt == "tbx":
+        from glossary.exchange.tbx.writer import export_tbx
 
-            data = export_tbx(glossary, _read_history(history_path))
-            if output is None:
-                click.echo(data, nl=False)
-            else:
-                _write(output, data)
-                _note(f"wrote {output} ({len(glossary.concepts)} concepts)")
-        elif fmt == "csv":
-            from glossary.exchange.csvx import export_csv
-
-            text = export_csv(glossary, locales[0], shape=shape)  # type: ignore[arg-type]
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                _write(output, text)
-                _note(f"wrote {output} ({shape} shape, {len(text.splitlines())} lines)")
+        data = export_tbx(glossary, _read_history(history_path))
+        if output is None:
+            click.echo(data, nl=False)
         else:
-            from glossary.exchange.po import export_po, po_path, write_po
+            _write(output, data)
+            _note(f"wrote {output} ({len(glossary.concepts)} concepts)")
+    elif fmt == "csv":
+        from glossary.exchange.csvx import export_csv
 
-            targets = list(locales) or [loc for loc in glossary.locales if loc != glossary.source]
-            if output is not None and len(targets) != 1:
-                raise click.UsageError("-o needs exactly one --locale with --format po")
-            if output is not None and into is not None:
-                raise click.UsageError("give -o FILE or --into DIR, not both")
-            catalogs = [(loc, export_po(glossary, loc)) for loc in targets]
-            for locale, po in catalogs:
-                if output is not None:
-                    path = output
-                elif into is not None:
-                    path = po_path(into, locale)
-                else:
-                    path = Path(f"glossary.{locale}.po")
-                try:
-                    write_po(po, path)
-                except OSError as error:
-                    _failure(f"{path}: cannot write: {error.strerror}")
-                click.echo(f"wrote {path} ({len(po)} entries)")
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise
-    except (GlossaryError, UnknownLocale) as error:
-        _bad_input(error)
-    except OSError as error:
-        _failure(error)
+        text = export_csv(glossary, locales[0], shape=shape)  # type: ignore[arg-type]
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            _write(output, text)
+            _note(f"wrote {output} ({shape} shape, {len(text.splitlines())} lines)")
+    else:
+        from glossary.exchange.po import export_po, po_path, write_po
+
+        targets = list(locales) or [loc for loc in glossary.locales if loc != glossary.source]
+        if output is not None and len(targets) != 1:
+            raise click.UsageError("-o needs exactly one --locale with --format po")
+        if output is not None and into is not None:
+            raise click.UsageError("give -o FILE or --into DIR, not both")
+        catalogs = [(loc, export_po(glossary, loc)) for loc in targets]
+        for locale, po in catalogs:
+            if output is not None:
+                path = output
+            elif into is not None:
+                path = po_path(into, locale)
+            else:
+                path = Path(f"glossary.{locale}.po")
+            try:
+                write_po(po, path)
+            except OSError as error:
+                raise FileWriteError(f"{path}: cannot write: {error.strerror}") from None
+            click.echo(f"wrote {path} ({len(po)} entries)")
 
 
 # ---------------------------------------------------------------- import
@@ -236,117 +201,98 @@ def import_command(file: Path, fmt: str, locale: str | None, shape: str, glossar
       termguard glossary import en-de.csv --format csv --locale de --apply --by ana --reason "desk list"
       termguard glossary import desk.tbx --format tbx -o glossary.yaml --apply
     """
-    from glossary.edit.changes import ApplyConflict, ExchangeError
-    from glossary.edit.yaml_edit import ReviewFileError
-    from glossary.errors import GlossaryError, GlossaryInvalid, UnknownLocale
+    from glossary.errors import GlossaryInvalid
     from glossary.review.errors import ProposalInvalid
     from glossary.termbase.load import default_glossary_path
 
-    try:
-        if fmt != "tbx" and (output is not None or history_out is not None):
-            raise click.UsageError("-o and --history-out apply to --format tbx only")
-        if fmt == "tbx" and locale is not None:
-            raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
-        if fmt == "csv" and locale is None:
-            raise click.UsageError("--format csv needs --locale")
-        from glossary.files import FileInputError, read_bytes
+    if fmt != "tbx" and (output is not None or history_out is not None):
+        raise click.UsageError("-o and --history-out apply to --format tbx only")
+    if fmt == "tbx" and locale is not None:
+        raise click.UsageError("--locale does not apply to --format tbx (it carries every locale)")
+    if fmt == "csv" and locale is None:
+        raise click.UsageError("--format csv needs --locale")
+    from glossary.files import read_bytes
 
-        try:
-            # Bounded like every input: /dev/zero or an endless FIFO is one line, not a MemoryError.
-            data = read_bytes(file, limit=MAX_IMPORT_BYTES, what="file to import")
-        except FileInputError as error:
-            _bad_input(str(error))
-        notes: list[str] = []
-        history: list[Any] = []
-        imported = None
-        if fmt == "tbx":
-            imported, history, changes = _tbx_changes(file, data, glossary_path, output)
-        elif fmt == "csv":
-            from glossary.exchange.csvx import import_csv
+    # Bounded like every input: /dev/zero or an endless FIFO is one line, not a MemoryError.
+    data = read_bytes(file, limit=MAX_IMPORT_BYTES, what="file to import")
+    notes: list[str] = []
+    history: list[Any] = []
+    imported = None
+    if fmt == "tbx":
+        imported, history, changes = _tbx_changes(file, data, glossary_path, output)
+    elif fmt == "csv":
+        from glossary.exchange.csvx import import_csv
 
-            glossary = _load(glossary_path)
-            changes = import_csv(data, glossary, locale or "", shape, str(file))  # type: ignore[arg-type]
-            notes = list(getattr(changes, "notes", []))
-        else:
-            from glossary.exchange.po import import_po
+        glossary = _load(glossary_path)
+        changes = import_csv(data, glossary, locale or "", shape, str(file))  # type: ignore[arg-type]
+        notes = list(getattr(changes, "notes", []))
+    else:
+        from glossary.exchange.po import import_po
 
-            glossary = _load(glossary_path)
-            changes = import_po(file, glossary, locale)
-            notes = list(getattr(changes, "notes", []))
+        glossary = _load(glossary_path)
+        changes = import_po(file, glossary, locale)
+        notes = list(getattr(changes, "notes", []))
 
-        target = output if output is not None else (glossary_path or default_glossary_path())
-        if as_json:
-            click.echo(json.dumps(
-                {
-                    "file": str(file),
-                    "glossary": str(target),
-                    "changes": [change.to_json() for change in changes],
-                    "notes": notes,
-                    "history_records": len(history),
-                    "applied": apply_,
-                },
-                ensure_ascii=False,
-                indent=2,
-            ))
-        else:
-            for note in notes:
-                _note(f"note: {note}")
-            for change in changes:
-                click.echo(change.describe())
-        if fmt == "tbx" and history:
-            _note(f"{len(history)} history record(s) in {file}")
+    target = output if output is not None else (glossary_path or default_glossary_path())
+    if as_json:
+        click.echo(json.dumps(
+            {
+                "file": str(file),
+                "glossary": str(target),
+                "changes": [change.to_json() for change in changes],
+                "notes": notes,
+                "history_records": len(history),
+                "applied": apply_,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ))
+    else:
+        for note in notes:
+            _note(f"note: {note}")
+        for change in changes:
+            click.echo(change.describe())
+    if fmt == "tbx" and history:
+        _note(f"{len(history)} history record(s) in {file}")
 
-        if not apply_:
-            if changes or (output is not None and imported is not None):
-                _note(f"{len(changes)} change(s); nothing written (pass --apply to write {target})")
-            else:
-                _note("no changes")
-            return
-        if output is not None and imported is not None:
-            from glossary.edit.yaml_write import dump_glossary
-
-            _write(output, dump_glossary(imported))
-            _note(f"wrote {output} ({len(imported.concepts)} concepts)")
-        elif changes:
-            from glossary.review.workflow import GlossaryReview
-
-            review = GlossaryReview(target)
-            at_once = by is not None and bool((reason or "").strip())
-            try:
-                proposal, _plan = review.propose_edits(
-                    list(changes), reason or f"import of {file.name}", by=by, source=str(file),
-                    approve_reason=reason if at_once else None,
-                )
-            except ProposalInvalid as error:
-                # The edited glossary would not validate: the input asks for
-                # something the format forbids.
-                if error.problems:
-                    _bad_input(GlossaryInvalid(error.problems))
-                _bad_input(error)
-            except (ApplyConflict, ExchangeError) as error:
-                _failure(error)
-            if at_once:
-                _note(f"applied {len(changes)} change(s) to {target} as {proposal.id}, approved by {proposal.decided_by}")
-            else:
-                glossary_hint = f" --glossary {glossary_path}" if glossary_path is not None else ""
-                _note(f"{proposal.id} proposed: {len(changes)} change(s) to {target}; approve it with "
-                      f"termguard glossary approve {proposal.id}{glossary_hint} --by NAME --reason TEXT")
+    if not apply_:
+        if changes or (output is not None and imported is not None):
+            _note(f"{len(changes)} change(s); nothing written (pass --apply to write {target})")
         else:
             _note("no changes")
-        if history_out is not None:
-            _write(history_out, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
-            _note(f"wrote {history_out} ({len(history)} history records)")
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise
-    except (ApplyConflict, ReviewFileError) as error:
-        # The glossary changed meanwhile, or a file could not be written: a failure.
-        _failure(error)
-    except (GlossaryError, UnknownLocale) as error:
-        # ExchangeInvalid / GlossaryInvalid list their problems; a plain
-        # ExchangeError is a bad option value (locale not in the glossary, ...).
-        _bad_input(error)
-    except OSError as error:
-        _failure(error)
+        return
+    if output is not None and imported is not None:
+        from glossary.edit.yaml_write import dump_glossary
+
+        _write(output, dump_glossary(imported))
+        _note(f"wrote {output} ({len(imported.concepts)} concepts)")
+    elif changes:
+        from glossary.review.workflow import GlossaryReview
+
+        review = GlossaryReview(target)
+        at_once = by is not None and bool((reason or "").strip())
+        try:
+            proposal, _plan = review.propose_edits(
+                list(changes), reason or f"import of {file.name}", by=by, source=str(file),
+                approve_reason=reason if at_once else None,
+            )
+        except ProposalInvalid as error:
+            # The edited glossary would not validate: the input asks for
+            # something the format forbids; its problems are the report.
+            if error.problems:
+                raise GlossaryInvalid(error.problems) from None
+            raise
+        if at_once:
+            _note(f"applied {len(changes)} change(s) to {target} as {proposal.id}, approved by {proposal.decided_by}")
+        else:
+            glossary_hint = f" --glossary {glossary_path}" if glossary_path is not None else ""
+            _note(f"{proposal.id} proposed: {len(changes)} change(s) to {target}; approve it with "
+                  f"termguard glossary approve {proposal.id}{glossary_hint} --by NAME --reason TEXT")
+    else:
+        _note("no changes")
+    if history_out is not None:
+        _write(history_out, json.dumps(history, ensure_ascii=False, indent=2) + "\n")
+        _note(f"wrote {history_out} ({len(history)} history records)")
 
 
 exchange_commands: list[click.Command] = [export_command, import_command]

@@ -17,7 +17,7 @@ import click
 from glossary.errors import GlossaryInvalid, UnknownConcept, UnknownLocale
 from glossary.termbase.load import default_glossary_path, load_glossary
 from glossary.termbase.locales import display_name, normalize_locale
-from translate.cli.errors import Command, Group
+from translate.cli.errors import Command, Group, value_of
 
 if TYPE_CHECKING:
     from glossary.judge.checks import Violation
@@ -45,13 +45,11 @@ def _load(path: Path | None) -> Glossary:
 def _locale(value: str, glossary: Glossary | None = None) -> str:
     from glossary.termbase.locales import resolve_locale
 
-    try:
+    with value_of("'--locale'", UnknownLocale):
         if glossary is not None:
             # de-AT is served by the glossary's de; a typo gets a did-you-mean.
             return resolve_locale(value, glossary.locales)
         return normalize_locale(value)
-    except UnknownLocale as error:
-        raise click.BadParameter(str(error), param_hint="'--locale'") from None
 
 
 def _lines(path: Path, name: str) -> list[str]:
@@ -193,10 +191,8 @@ def show_command(concept: str | None, locale_name: str | None, as_json: bool, gl
         locale = _locale(locale_name, glossary)
         locales = tuple(dict.fromkeys((glossary.source, locale)))
     ids = [concept] if concept else list(glossary.concepts)
-    try:
+    with value_of("CONCEPT", UnknownConcept):
         records = [_concept_record(glossary, concept_id, locales) for concept_id in ids]
-    except UnknownConcept as error:
-        raise click.BadParameter(str(error), param_hint="CONCEPT") from None
     if as_json:
         _print_json(records)
         return

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from translate.cli.common import Progress, emit_json, fail, human_size, language_code, printable
-from translate.errors import PackageFileError, TermguardError
+from translate.cli.common import Progress, emit_json, human_size, language_code, printable
 
 
 @click.group()
@@ -47,10 +46,7 @@ def models_list(as_json: bool) -> None:
     """
     from translate.argos import packages
 
-    try:
-        inventory = packages.scan()
-    except TermguardError as exc:
-        raise fail(exc) from None
+    inventory = packages.scan()
     for p in inventory.shadowed:
         click.echo(f"note: {p.pair} {p.version} in {printable(str(p.path))} is not used "
                    "(a higher version of the pair is installed)", err=True)
@@ -81,11 +77,8 @@ def models_available(as_json: bool) -> None:
     """
     from translate.argos import packages
 
-    try:
-        index = packages.read_index()
-        installed = {(p.from_code, p.to_code): p.version for p in packages.installed_packages()}
-    except TermguardError as exc:
-        raise fail(exc) from None
+    index = packages.read_index()
+    installed = {(p.from_code, p.to_code): p.version for p in packages.installed_packages()}
     for problem in index.problems:
         click.echo(f"warning: {printable(problem)}", err=True)
     if as_json:
@@ -116,11 +109,8 @@ def models_install(from_code: str, to_code: str) -> None:
 
     source = language_code(from_code, set(INDEX_CODES), "FROM_CODE")
     target = language_code(to_code, set(INDEX_CODES), "TO_CODE")
-    try:
-        with Progress(None, f"Downloading {source}->{target}") as bar:
-            result = packages.install_from_index(source, target, progress=bar.update_to)
-    except TermguardError as exc:
-        raise fail(exc) from None
+    with Progress(None, f"Downloading {source}->{target}") as bar:
+        result = packages.install_from_index(source, target, progress=bar.update_to)
     installed = result.installed
     _said_replaced(result)
     click.echo(f"Installed {installed.pair} {printable(installed.version)} in {installed.path}")
@@ -137,12 +127,7 @@ def models_install_file(path: Path) -> None:
     """
     from translate.argos import packages
 
-    try:
-        result = packages.install_file(path)
-    except PackageFileError as exc:
-        raise click.UsageError(printable(str(exc))) from None
-    except (TermguardError, OSError) as exc:
-        raise fail(exc) from None
+    result = packages.install_file(path)
     installed = result.installed
     _said_replaced(result)
     click.echo(f"Installed {installed.pair} {printable(installed.version)} in {installed.path}")
@@ -160,12 +145,9 @@ def models_remove(from_code: str, to_code: str) -> None:
     """
     from translate.argos import packages
 
-    try:
-        installed = {c for p in packages.installed_packages() for c in (p.from_code, p.to_code)}
-        source = language_code(from_code, installed, "FROM_CODE")
-        target = language_code(to_code, installed, "TO_CODE")
-        removed = packages.remove(source, target)
-    except TermguardError as exc:
-        raise fail(exc) from None
+    installed = {c for p in packages.installed_packages() for c in (p.from_code, p.to_code)}
+    source = language_code(from_code, installed, "FROM_CODE")
+    target = language_code(to_code, installed, "TO_CODE")
+    removed = packages.remove(source, target)
     for package in removed:
         click.echo(f"Removed {package.pair} {printable(package.version)} from {package.path}")

@@ -14,17 +14,12 @@ from pathlib import Path
 import click
 
 from glossary.errors import UnknownLocale
+from translate.catalogs.errors import CatalogNotFound
 from translate.cli.errors import Command
 
 __all__ = ["report_command"]
 
 DEFAULT_CATALOG_DIR = "locales"
-
-
-class BadInput(click.ClickException):
-    """Bad input: one line (no usage text), exit 2 like a usage error."""
-
-    exit_code = 2
 
 
 def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
@@ -43,13 +38,13 @@ def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
         chosen = [path for d, path in found if d == domain]
         if not chosen:
             others = f" (it has: {', '.join(d for d, _ in found)})" if found else ""
-            raise BadInput(f"no catalog for locale {locale!r}, domain {domain!r} in {catalog_dir}{others}")
+            raise CatalogNotFound(f"no catalog for locale {locale!r}, domain {domain!r} in {catalog_dir}{others}")
         return chosen[0]
     if not found:
-        raise BadInput(f"no catalog for locale {locale!r} in {catalog_dir}")
+        raise CatalogNotFound(f"no catalog for locale {locale!r} in {catalog_dir}")
     if len(found) > 1:
         names = ", ".join(d for d, _ in found)
-        raise BadInput(f"locale {locale!r} has several domains ({names}); pick one with --domain")
+        raise CatalogNotFound(f"locale {locale!r} has several domains ({names}); pick one with --domain")
     return found[0][1]
 
 

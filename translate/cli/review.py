@@ -2,29 +2,29 @@
 
 propose / approve / reject / proposals / history / diff / impact. Thin: parse,
 call `glossary.review.workflow`, `glossary.review.semantic_diff` or `translate.catalogs.impact`,
-print. Library errors become one line: exit 2 for bad input (unknown concept,
-locale, status or proposal id, a proposal the glossary cannot take), exit 1 for
-failures (an invalid glossary file, a lock held too long, a write that failed).
+print. Library errors go up to translate.cli.errors, which reports them the
+same in every command: exit 2 for bad input (unknown concept, locale, status or
+proposal id, a proposal the glossary cannot take, an invalid glossary file),
+exit 1 for failures (a lock held too long, a write that failed).
 `impact` exits 1 when a reviewed translation now violates the glossary, so it
 can gate an approval.
 """
 
 from __future__ import annotations
 
-import json
 import shlex
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from glossary.errors import GlossaryError, GlossaryInvalid, UnknownConcept, UnknownLocale
+from glossary.errors import UnknownConcept
 from glossary.termbase.load import default_glossary_path, load_glossary
 from glossary.termbase.model import Status
+from translate.cli.common import emit_json
 from translate.cli.errors import Command
-from translate.errors import TermguardError
+from translate.errors import InputError
 
 if TYPE_CHECKING:
     from glossary.edit.records import RenderingChange
@@ -39,42 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["review_commands"]
 
 DEFAULT_CATALOG_DIR = "locales"
-
-
-class BadInput(click.ClickException):
-    """Bad input reported by the library: one line, exit 2 (like a usage error)."""
-
-    exit_code = 2
-
-
-def _one_line(error: Exception) -> str:
-    """The first line of an error, with the first listed problem if it has some."""
-    text = str(error).strip().splitlines()
-    head = text[0] if text else type(error).__name__
-    problems = getattr(error, "problems", None) or []
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        detail = first.message + (f" ({first.hint})" if first.hint else "")
-        if isinstance(error, GlossaryInvalid):
-            head = f"{first.path}: invalid glossary"
-        return f"{head}: {detail}{more}"
-    return head
-
-
-@contextmanager
-def _errors(bad_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
-    """Turn library errors into one-line Click errors; `bad_input` adds exit-2 types."""
-    from glossary.review.errors import ReviewInputError
-
-    try:
-        yield
-    except (ReviewInputError, UnknownConcept, UnknownLocale, *bad_input) as error:  # type: ignore[misc]
-        raise BadInput(_one_line(error)) from None
-    except GlossaryInvalid:
-        raise  # reported by translate.cli.errors, the same in every command
-    except (GlossaryError, TermguardError) as error:
-        raise click.ClickException(_one_line(error)) from None
 
 
 def _review(glossary_path: Path | None) -> GlossaryReview:
@@ -102,10 +66,6 @@ def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _by_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--by", default=None, metavar="NAME", help="Who acts (default: your user name).")(func)
-
-
-def _emit(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _changes(changes: tuple[RenderingChange, ...] | list[RenderingChange]) -> None:
@@ -148,12 +108,9 @@ def propose_command(concept: str, locale: str, text: str, status: str, reason: s
       termguard glossary propose karabakh --locale de --rendering Bergkarabach --status preferred --reason "Duden"
     """
     review = _review(glossary_path)
-    from glossary.review.errors import ProposalInvalid
-
-    with _errors(bad_input=(ProposalInvalid,)):
-        proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
+    proposal, plan = review.propose(concept, locale, text, status, reason, by=by, forms=forms)
     if as_json:
-        _emit({"proposal": proposal.to_dict(), "changes": [c.to_dict() for c in plan.changes]})
+        emit_json({"proposal": proposal.to_dict(), "changes": [c.to_dict() for c in plan.changes]})
         return
     click.echo(f"{proposal.id} proposed by {proposal.by} at {proposal.when}; approving it would change:")
     _changes(plan.changes)
@@ -177,10 +134,9 @@ def approve_command(proposal_id: str, reason: str, by: str | None, glossary_path
       termguard glossary approve P1 --by "A. Editor" --reason "agreed at the desk"
     """
     review = _review(glossary_path)
-    with _errors():
-        proposal, event = review.approve(proposal_id, by=by, reason=reason)
+    proposal, event = review.approve(proposal_id, by=by, reason=reason)
     if as_json:
-        _emit({"proposal": proposal.to_dict(), "event": event.to_dict()})
+        emit_json({"proposal": proposal.to_dict(), "event": event.to_dict()})
         return
     click.echo(f"{proposal.id} approved by {proposal.decided_by} at {proposal.decided_when}; "
                f"{review.glossary_path} now says:")
@@ -205,10 +161,9 @@ def reject_command(proposal_id: str, reason: str, by: str | None, glossary_path:
       termguard glossary reject P2 --by "A. Editor" --reason "not our style"
     """
     review = _review(glossary_path)
-    with _errors():
-        proposal = review.reject(proposal_id, reason, by=by)
+    proposal = review.reject(proposal_id, reason, by=by)
     if as_json:
-        _emit(proposal.to_dict())
+        emit_json(proposal.to_dict())
         return
     click.echo(f"{proposal.id} rejected by {proposal.decided_by} at {proposal.decided_when}: {reason}")
 
@@ -226,10 +181,9 @@ def proposals_command(show_all: bool, glossary_path: Path | None, as_json: bool)
       termguard glossary proposals --all --json
     """
     review = _review(glossary_path)
-    with _errors():
-        found = review.proposals(None if show_all else "open")
+    found = review.proposals(None if show_all else "open")
     if as_json:
-        _emit([p.to_dict() for p in found])
+        emit_json([p.to_dict() for p in found])
         return
     if not found:
         click.echo("no open proposals" if not show_all else "no proposals")
@@ -271,15 +225,14 @@ def history_command(concept: str | None, glossary_path: Path | None, as_json: bo
       termguard glossary history karabakh --json
     """
     review = _review(glossary_path)
-    with _errors():
-        known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
-        if concept is not None:
-            # A concept that was removed still has a history; only refuse unknown ids.
-            if concept not in known and not any(e.concerns(concept) for e in review.history()):
-                raise UnknownConcept(f"no concept {concept!r} in the glossary or its history")
-        events = review.history(concept)
+    known = load_glossary(review.glossary_path).concepts  # a missing glossary is an error, not "no changes"
+    if concept is not None:
+        # A concept that was removed still has a history; only refuse unknown ids.
+        if concept not in known and not any(e.concerns(concept) for e in review.history()):
+            raise UnknownConcept(f"no concept {concept!r} in the glossary or its history")
+    events = review.history(concept)
     if as_json:
-        _emit([e.to_dict() for e in events])
+        emit_json([e.to_dict() for e in events])
         return
     if not events:
         click.echo("no recorded changes" + (f" for {concept}" if concept else ""))
@@ -317,21 +270,20 @@ def diff_command(old: str, new: str | None, glossary_path: Path | None, as_json:
       termguard glossary diff old.yaml new.yaml --json
     """
     from glossary.review.errors import ReviewInputError
-    from glossary.review.semantic_diff import RevisionError, diff_glossaries
+    from glossary.review.semantic_diff import diff_glossaries
 
-    with _errors(bad_input=(RevisionError, GlossaryInvalid)):
-        if new is not None and Path(old).is_file():
-            if not Path(new).is_file():
-                raise ReviewInputError(f"no glossary file {new}")
-            before, old_label = load_glossary(Path(old)), old
-            after, new_label = load_glossary(Path(new)), new
-        else:
-            working = Path(new) if new is not None else (glossary_path or default_glossary_path())
-            before, old_label = _glossary_from(old, working)
-            after, new_label = load_glossary(working), str(working)
-        entries = diff_glossaries(before, after)
+    if new is not None and Path(old).is_file():
+        if not Path(new).is_file():
+            raise ReviewInputError(f"no glossary file {new}")
+        before, old_label = load_glossary(Path(old)), old
+        after, new_label = load_glossary(Path(new)), new
+    else:
+        working = Path(new) if new is not None else (glossary_path or default_glossary_path())
+        before, old_label = _glossary_from(old, working)
+        after, new_label = load_glossary(working), str(working)
+    entries = diff_glossaries(before, after)
     if as_json:
-        _emit({"old": old_label, "new": new_label, "changes": [e.to_dict() for e in entries]})
+        emit_json({"old": old_label, "new": new_label, "changes": [e.to_dict() for e in entries]})
         return
     click.echo(f"--- {old_label}\n+++ {new_label}")
     if not entries:
@@ -387,7 +339,6 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
       termguard glossary impact --proposal P1
       termguard glossary impact --before HEAD~1 --json
     """
-    from glossary.review.errors import NothingToChange
     from glossary.review.semantic_diff import RevisionError, glossary_at_revision
     from translate.catalogs.impact import (  # reads catalogs: only when asked
         ImpactError,
@@ -395,30 +346,28 @@ def impact_command(catalog_dir: Path, proposal_id: str | None, before_spec: str 
     )
 
     if proposal_id is not None and before_spec is not None:
-        raise BadInput("--proposal compares with the current glossary; drop --before")
+        raise InputError("--proposal compares with the current glossary; drop --before")
     review = _review(glossary_path)
     working = review.glossary_path
-    with _errors(bad_input=(ImpactError, RevisionError, NothingToChange)):
-        if not catalog_dir.is_dir():
-            raise ImpactError(f"no catalog folder {catalog_dir}; pass --catalog-dir DIR")
-        before: Glossary | None
-        if proposal_id is not None:
-            proposal, plan = review.preview(proposal_id)
-            before, after = plan.before, plan.after
-            baseline: str | None = f"{working} without open proposal {proposal.id}"
+    if not catalog_dir.is_dir():
+        raise ImpactError(f"no catalog folder {catalog_dir}; pass --catalog-dir DIR")
+    before: Glossary | None
+    if proposal_id is not None:
+        proposal, plan = review.preview(proposal_id)
+        before, after = plan.before, plan.after
+        baseline: str | None = f"{working} without open proposal {proposal.id}"
+    else:
+        after = load_glossary(working)
+        if before_spec is not None:
+            before, baseline = _glossary_from(before_spec, working)
         else:
-            after = load_glossary(working)
-            if before_spec is not None:
-                with _errors(bad_input=(GlossaryInvalid,)):
-                    before, baseline = _glossary_from(before_spec, working)
-            else:
-                try:
-                    before, baseline = glossary_at_revision("HEAD", working), f"HEAD:{working}"
-                except RevisionError:
-                    before, baseline = None, None  # not in git: audit everything
-        report = glossary_impact(after, catalog_dir, before, baseline=baseline)
+            try:
+                before, baseline = glossary_at_revision("HEAD", working), f"HEAD:{working}"
+            except RevisionError:
+                before, baseline = None, None  # not in git: audit everything
+    report = glossary_impact(after, catalog_dir, before, baseline=baseline)
     if as_json:
-        _emit(report.to_dict())
+        emit_json(report.to_dict())
     else:
         _impact_text(report)
     if report.broken:

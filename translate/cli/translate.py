@@ -9,8 +9,8 @@ from typing import Any, Iterator
 
 import click
 
-from translate.cli.common import Progress, emit_json, fail, language_code
-from translate.errors import MissingModel, TermguardError
+from translate.cli.common import Progress, emit_json, language_code
+from translate.cli.errors import value_of
 
 
 def _parse_locales(value: str) -> list[str]:
@@ -21,10 +21,8 @@ def _parse_locales(value: str) -> list[str]:
     for item in (v.strip() for v in value.split(",")):
         if not item:
             continue
-        try:
+        with value_of("--to", UnknownLocale):
             locale = normalize_locale(item)
-        except UnknownLocale as exc:
-            raise click.BadParameter(str(exc), param_hint="--to") from None
         if locale not in out:
             out.append(locale)
     if not out:
@@ -198,21 +196,15 @@ def translate_command(paths: tuple[Path, ...], to: str, from_code: str, output: 
     glossary = _load_glossary(glossary_path, no_glossary)
     from translate.argos.settings import load_settings, resolve_device
 
-    try:
-        settings = load_settings()
-        device = resolve_device(device or settings.device)
-    except TermguardError as exc:
-        raise click.UsageError(str(exc)) from None
+    settings = load_settings()  # SettingsError: bad input, exit 2
+    device = resolve_device(device or settings.device)
     options = DecodeOptions.from_settings(settings, beam_size=beam_size)
     threads = settings.intra_threads if threads is None else threads
     installed = packages.installed_packages()
     from_code = language_code(from_code, {p.from_code for p in installed}, "--from")
     # A target is reachable directly or through English (the pivot).
     available = {p.to_code for p in installed if p.from_code in (from_code, packages.PIVOT)}
-    try:
-        chosen = {loc: packages.route(from_code, argos_code(loc, available)) for loc in locales}
-    except MissingModel as exc:
-        raise fail(exc) from None
+    chosen = {loc: packages.route(from_code, argos_code(loc, available)) for loc in locales}
     if ray_address is not None and any(len(route) > 1 for route in chosen.values()):
         raise click.UsageError("translation through English is not distributed with --ray; run without it")
     targets: list[Target] = []

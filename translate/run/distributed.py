@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import translate
 from translate.argos.engine import DecodeOptions
 from translate.errors import TermguardError
 from translate.run.batch import DocumentResult, document_name
@@ -41,7 +42,7 @@ from translate.run.reading import read_text
 # The folder that holds the `translate` and `glossary` packages: workers of a
 # cluster on this machine get it on their PYTHONPATH, so a source checkout
 # works without installing termguard.
-_SOURCE_ROOT = str(Path(__file__).resolve().parent.parent)
+_SOURCE_ROOT = str(Path(translate.__file__).resolve().parent.parent)
 # Consecutive deaths after which a worker is taken out of the rotation (Ray
 # restarts a dead worker up to _MAX_RESTARTS times; past that every call fails).
 _MAX_RESTARTS = 2

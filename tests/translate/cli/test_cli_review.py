@@ -145,6 +145,20 @@ def test_approving_twice_and_an_invalid_glossary(runner: CliRunner, group: click
     assert "invalid glossary, 2 problems" in lines[0] and len(lines) == 3  # the head line, then each problem
 
 
+def test_a_proposal_that_no_longer_applies_is_a_failure_and_stays_open(
+        runner: CliRunner, group: click.Group, glossary_file: Path) -> None:
+    # Proposing the same change twice is fine; once the first is approved the
+    # second asks for nothing: the glossary moved on, the request was not bad.
+    for by in ("alice", "bob"):
+        assert propose(runner, group, glossary_file, "--by", by).exit_code == 0
+    assert run(runner, group, glossary_file, "approve", "P1", "--by", "carol").exit_code == 0
+    moot = run(runner, group, glossary_file, "approve", "P2", "--by", "carol")
+    assert moot.exit_code == 1, moot.output
+    assert moot.stderr.startswith("Error: ") and len(moot.stderr.splitlines()) == 1, moot.stderr
+    listed = run(runner, group, glossary_file, "proposals", "--json")
+    assert [p["id"] for p in json.loads(listed.output)] == ["P2"]
+
+
 # --------------------------------------------------------------------------- diff
 
 

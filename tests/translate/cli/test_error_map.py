@@ -71,8 +71,47 @@ def test_an_unusable_glossary_is_the_same_message_and_exit_everywhere(
         assert head.startswith(f"Error: {glossary}: invalid glossary, ") and head.endswith(" problems")
 
 
+CLI_MODULES = sorted((REPO / "translate" / "cli").glob("*.py"))
+# What turns an error into a message and an exit code: Click's own errors.
+CLICK_ERRORS = {"ClickException", "UsageError", "BadParameter", "Exit", "Abort", "fail"}
+
+
+def test_the_cli_modules_are_found() -> None:
+    # The checks below walk these; an empty list would pass them all.
+    assert {"errors.py", "review.py", "report.py", "exchange.py"} <= {p.name for p in CLI_MODULES}
+
+
+def _click_error(node: ast.expr | None) -> str | None:
+    """The name of the Click error `node` builds (`click.UsageError(...)`, `BadInput`), if it is one."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and node.attr in CLICK_ERRORS:
+        return node.attr
+    if isinstance(node, ast.Name) and node.id in CLICK_ERRORS:
+        return node.id
+    return None
+
+
+@pytest.mark.parametrize("path", [p for p in CLI_MODULES if p.name != "errors.py"], ids=lambda p: p.name)
+def test_only_the_error_map_turns_errors_into_click_errors(path: Path) -> None:
+    # Commands raise typed errors (or Click's own usage errors); turning a
+    # caught error into a message and an exit code is translate.cli.errors' job.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(b) for b in node.bases]
+            if any(b.split(".")[-1] in CLICK_ERRORS or b.startswith("click.") for b in bases):
+                found.append(f"{path.name}:{node.lineno}: class {node.name}({', '.join(bases)})")
+        if isinstance(node, ast.ExceptHandler):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Raise) and _click_error(inner.exc):
+                    found.append(f"{path.name}:{inner.lineno}: except ... raise {ast.unparse(inner.exc)[:60]}")
+    assert found == []
+
+
 def test_the_cli_has_no_broad_except() -> None:
-    for path in sorted((REPO / "translate").glob("cli*.py")):
+    for path in CLI_MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ExceptHandler):
@@ -121,3 +160,15 @@ def test_a_nul_in_a_file_name_is_one_line_and_exit_2(runner: CliRunner, tmp_path
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == ["Error: a file name cannot hold a NUL character"]
+
+
+def test_a_refused_proposal_lists_the_first_few_problems_like_an_invalid_glossary() -> None:
+    from glossary.errors import SHOWN_PROBLEMS, Problem
+    from glossary.review.errors import ProposalInvalid
+
+    problems = [Problem("g.yaml", n, f"problem {n}") for n in range(1, SHOWN_PROBLEMS + 4)]
+    lines = str(ProposalInvalid("the glossary would not load", problems)).splitlines()
+    assert lines[0] == "the glossary would not load"
+    assert lines[1:-1] == [f"  g.yaml:{n}: problem {n}" for n in range(1, SHOWN_PROBLEMS + 1)]
+    assert lines[-1] == "  ... and 3 more"
+    assert ProposalInvalid.exit_code == 2

@@ -23,6 +23,16 @@ QTC_GLOSSARY = REPO / "tests" / "model" / "glossary-qtc.yaml"
 DATES = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"$', re.MULTILINE)
 
 
+def test_local_workers_get_the_folder_holding_both_packages() -> None:
+    # Local workers import termguard through this PYTHONPATH entry; it must hold
+    # the packages themselves, not be one of them.
+    from translate.run.distributed import _SOURCE_ROOT
+
+    root = Path(_SOURCE_ROOT)
+    assert (root / "translate" / "__init__.py").is_file()
+    assert (root / "glossary" / "__init__.py").is_file()
+
+
 def test_without_ray_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     from translate.run.distributed import translate_documents_ray
     from translate.run.ray_cluster import RayNotInstalled

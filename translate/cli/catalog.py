@@ -47,12 +47,11 @@ def _display_name(locale: str) -> str:
 
 
 def _catalogs(catalog_dir: Path, locale: str | None = None) -> list[tuple[str, str, Path]]:
-    from translate.catalogs.folder import iter_catalogs
+    from translate.catalogs.folder import catalogs_of, iter_catalogs
 
-    found = list(iter_catalogs(catalog_dir))
-    if locale is not None:
-        found = [c for c in found if c[0] == locale]
-    return found
+    if locale is None:
+        return list(iter_catalogs(catalog_dir))
+    return [(locale, domain, path) for domain, path in catalogs_of(catalog_dir, locale)]
 
 
 @click.group("catalog", cls=Group)
@@ -179,19 +178,10 @@ def render(locale: str, domain: str | None, fuzzy: bool, output: Path | None, ca
       termguard catalog render --locale de --domain article --no-fuzzy -o article.de.txt
     """
     from glossary.files import write_text
+    from translate.catalogs.folder import find_catalog
     from translate.catalogs.render import render_document
 
-    locale = _normalize_locale(locale)
-    catalogs = _catalogs(catalog_dir, locale)
-    if domain is not None:
-        catalogs = [c for c in catalogs if c[1] == domain]
-    if not catalogs:
-        what = f"locale {locale!r}" + (f", domain {domain!r}" if domain else "")
-        raise click.UsageError(f"no catalog for {what} in {catalog_dir}")
-    if len(catalogs) > 1:
-        names = ", ".join(c[1] for c in catalogs)
-        raise click.UsageError(f"locale {locale!r} has several domains ({names}); pick one with --domain")
-    path = catalogs[0][2]
+    path = find_catalog(catalog_dir, _normalize_locale(locale), domain)
     text, fallbacks = render_document(path, fuzzy=fuzzy)  # errors: one line, by translate.cli.errors
     if output is None:
         click.echo(text, nl=False)
@@ -290,19 +280,12 @@ def waive(locale: str, domain: str | None, line: int, concept: str, kind: str, b
           --by anna --reason "the quoted title keeps its own spelling"
     """
     from glossary.files import ConcurrentEditError, snapshot, write_bytes
+    from translate.catalogs.folder import find_catalog
     from translate.catalogs.judging import catalog_document
     from translate.catalogs.reading import load_catalog
     from translate.catalogs.waivers import add_waiver
 
-    locale = _normalize_locale(locale)
-    catalogs = _catalogs(catalog_dir, locale)
-    if domain is not None:
-        catalogs = [c for c in catalogs if c[1] == domain]
-    if len(catalogs) != 1:
-        what = f"locale {locale!r}" + (f", domain {domain!r}" if domain else "")
-        problem = "no catalog" if not catalogs else "several catalogs (pick one with --domain)"
-        raise click.UsageError(f"{problem} for {what} in {catalog_dir}")
-    path = catalogs[0][2]
+    path = find_catalog(catalog_dir, _normalize_locale(locale), domain)
     glossary = _load_glossary(glossary_path)
     if not by.strip() or not reason.strip():
         raise click.BadParameter("say who accepts the finding and why", param_hint="--by/--reason")

@@ -13,39 +13,11 @@ from pathlib import Path
 
 import click
 
-from glossary.errors import UnknownLocale
-from translate.catalogs.errors import CatalogNotFound
 from translate.cli.errors import Command
 
 __all__ = ["report_command"]
 
 DEFAULT_CATALOG_DIR = "locales"
-
-
-def _find_catalog(catalog_dir: Path, locale: str, domain: str | None) -> Path:
-    from glossary.termbase.locales import normalize_locale
-    from translate.catalogs.folder import iter_catalogs
-
-    def same_locale(folder: str) -> bool:
-        # A folder named pt-BR or pt_br holds the pt_BR catalog too.
-        try:
-            return normalize_locale(folder) == locale
-        except UnknownLocale:
-            return False
-
-    found = [(d, path) for loc, d, path in iter_catalogs(catalog_dir) if same_locale(loc)]
-    if domain is not None:
-        chosen = [path for d, path in found if d == domain]
-        if not chosen:
-            others = f" (it has: {', '.join(d for d, _ in found)})" if found else ""
-            raise CatalogNotFound(f"no catalog for locale {locale!r}, domain {domain!r} in {catalog_dir}{others}")
-        return chosen[0]
-    if not found:
-        raise CatalogNotFound(f"no catalog for locale {locale!r} in {catalog_dir}")
-    if len(found) > 1:
-        names = ", ".join(d for d, _ in found)
-        raise CatalogNotFound(f"locale {locale!r} has several domains ({names}); pick one with --domain")
-    return found[0][1]
 
 
 @click.command("report", cls=Command)
@@ -80,7 +52,9 @@ def report_command(locale: str, domain: str | None, catalog_dir: Path, glossary_
     # Library errors (unknown locale, invalid glossary, broken catalog, a failed
     # write) go up to translate.cli.errors: one line, the class's exit code.
     locale = normalize_locale(locale)
-    path = _find_catalog(catalog_dir, locale, domain)
+    from translate.catalogs.folder import find_catalog
+
+    path = find_catalog(catalog_dir, locale, domain)
     glossary = load_glossary(glossary_path)
     data = build_report(path, glossary, locale)
     write_text(output, render_html(data))

@@ -226,3 +226,34 @@ def test_check_errors(runner: CliRunner, root: Path, args: list[str], code: int)
         args = [*args, "--glossary", str(GLOSSARY)]
     result = invoke(runner, "check", "--catalog-dir", str(root), *args)
     assert_one_line_error(result, code)
+
+
+# ----------------------------------------------------------------------------- one lookup
+
+
+def test_a_folder_spelt_another_way_is_found_by_every_command(runner: CliRunner, tmp_path: Path) -> None:
+    """render, check and report answer "which catalog is pt_BR's?" with one lookup."""
+    from translate.cli.report import report_command
+
+    folder = tmp_path / "locales"
+    _write(folder, "pt-BR", "nato", GERMAN, set())
+    render = invoke(runner, "render", "--catalog-dir", str(folder), "--locale", "pt_BR")
+    assert render.exit_code == 0, render.output
+    assert render.stdout.startswith("Kämpfe in Arzach.")
+    check = invoke(runner, "check", "--catalog-dir", str(folder), "--locale", "pt_BR", "--glossary", str(GLOSSARY))
+    assert "no catalogs" not in check.output
+    page = tmp_path / "page.html"
+    report = runner.invoke(report_command, ["--catalog-dir", str(folder), "--locale", "pt_BR", "--glossary",
+                                            str(GLOSSARY), "-o", str(page)], catch_exceptions=False)
+    assert report.exit_code == 0, report.output
+    assert page.is_file()
+
+
+def test_render_and_report_refuse_a_missing_catalog_alike(runner: CliRunner, root: Path, tmp_path: Path) -> None:
+    from translate.cli.report import report_command
+
+    render = invoke(runner, "render", "--catalog-dir", str(root), "--locale", "fr")
+    report = runner.invoke(report_command, ["--catalog-dir", str(root), "--locale", "fr",
+                                            "-o", str(tmp_path / "p.html")], catch_exceptions=False)
+    assert render.exit_code == report.exit_code == 2
+    assert render.stderr.strip() == report.stderr.strip()

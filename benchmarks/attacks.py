@@ -132,9 +132,10 @@ def verdict(run: Run, codes: tuple[int, ...], *, one_line: bool = True, controls
         shown = (run.err.strip() or run.out.strip()).splitlines()[:1]
         return f"exit {run.code}, wanted {codes}: {shown[0][:120] if shown else ''}"
     if one_line and run.code == 2:
-        lines = [line for line in run.err.splitlines() if line.strip()]
+        # One error line; the problems an invalid glossary lists follow it indented.
+        lines = [line for line in run.err.splitlines() if line.strip() and not line.startswith("  ")]
         if len(lines) != 1:
-            return f"bad input gave {len(lines)} lines on stderr, not one"
+            return f"bad input gave {len(lines)} error lines on stderr, not one"
     if controls and RAW_CONTROL.search(run.text):
         char = RAW_CONTROL.search(run.text).group()  # type: ignore[union-attr]
         return f"raw control U+{ord(char):04X} reached the terminal"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate.argos.padding import fixed_batches, pad_batch
 from translate.errors import ModelError, PackageFileError
 
 if TYPE_CHECKING:  # heavy imports stay out of start-up
@@ -29,9 +30,6 @@ if TYPE_CHECKING:  # heavy imports stay out of start-up
 # as covering the target side (argos-train joint models: all of it; OPUS-MT
 # source-only models: about half).
 TARGET_COVERAGE = 0.9
-# Fixed padding rounds source lengths up to a multiple of this: wider means fewer,
-# larger batches and more padding per sentence.
-PAD_STEP = 16
 
 
 @dataclass(frozen=True)
@@ -271,17 +269,8 @@ class Engine:
         """Decode all sentences in one batched pass; n-best per sentence.
 
         ``fixed_padding``: every sentence is padded to a length fixed by its
-        own (its source length rounded up to a multiple of PAD_STEP), so its
-        result does not depend on the sentences it shares a batch with: the
-        same alone as in a document. Padding to the longest sentence of a
-        batch changes the int8 model's scores (measured up to 0.07) and with
-        them beam search on close calls: of the held-out, article and
-        term-dense sentences of both test models (872), 6 n-best lists and 2
-        best hypotheses differ from the sentence decoded alone; with fixed
-        padding none does, and no score differs.
-        Sentences of one rounded length (and one prefix length) share
-        batches; a batch whose longest sentence falls short of that length
-        gets one more example of exactly that length, whose result is dropped.
+        own, so its result does not depend on the sentences it shares a batch
+        with (translate.argos.padding says how and why).
 
         ``prefixes`` are target-token prefixes per sentence (after the
         package's own target_prefix); ``suppress`` lists token sequences the
@@ -332,12 +321,8 @@ class Engine:
         # fixed_padding asks for batches of one padded length.
         batches: list[list[int]] = [list(range(len(sources)))]
         if fixed_padding:
-            buckets: dict[tuple[int, int], list[int]] = {}
-            for k, source in enumerate(sources):
-                key = (padded_length(len(source), self._positions), len(target_prefix[k]) if target_prefix else 0)
-                buckets.setdefault(key, []).append(k)
-            size = max(options.max_batch_size, 1)
-            batches = [group[b : b + size] for group in buckets.values() for b in range(0, len(group), size)]
+            prefix_lengths = [len(p) for p in target_prefix] if target_prefix else None
+            batches = fixed_batches(sources, prefix_lengths, self._positions, options.max_batch_size)
         results: list[Any] = [None] * len(sources)
         done = 0
         try:
@@ -345,13 +330,7 @@ class Engine:
                 batch_sources = [sources[k] for k in batch]
                 batch_prefix = [target_prefix[k] for k in batch] if target_prefix else None
                 if fixed_padding:
-                    longest = max(range(len(batch)), key=lambda b: len(batch_sources[b]))
-                    length = padded_length(len(batch_sources[longest]), self._positions)
-                    if len(batch_sources[longest]) < length:
-                        # The extra example sets the batch's padded length.
-                        batch_sources.append(_ruler(batch_sources[longest], length))
-                        if batch_prefix is not None:
-                            batch_prefix.append(batch_prefix[longest])
+                    pad_batch(batch_sources, batch_prefix, self._positions)
                     decoded = self.translator.translate_batch(batch_sources, target_prefix=batch_prefix,
                                                               max_batch_size=0, **kwargs)
                 else:
@@ -444,17 +423,6 @@ class Chain:
     def load(self) -> None:
         self.first.load()
         self.second.load()
-
-
-def padded_length(length: int, positions: int | None = None) -> int:
-    """The length a source of ``length`` tokens is padded to under fixed padding."""
-    rounded = -(-length // PAD_STEP) * PAD_STEP
-    return min(rounded, positions - 1) if positions is not None else rounded
-
-
-def _ruler(tokens: Sequence[str], length: int) -> list[str]:
-    """An example of exactly ``length`` tokens, made of a batch member's own (so it decodes like a sentence)."""
-    return [tokens[k % len(tokens)] for k in range(length)]
 
 
 def _model_text(text: str) -> tuple[str, list[int], list[int]]:

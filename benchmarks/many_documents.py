@@ -9,7 +9,8 @@ unless ``--repeated``: one document decodes a repeated paragraph once, so
 repeats would measure that de-duplication instead of batching. Each variant is a whole ``termguard translate`` process (the
 qtc test model, its glossary, no catalog), timed run by run interleaved with
 the others (and with ``--repo``'s code, the "before", when given), so load
-hits every variant alike. Reports paragraphs per second, the many/one ratio,
+hits every variant alike. Reports paragraphs per second, the many/one ratio
+(of wall-clock time, and of CPU time, which a loaded machine disturbs less),
 and the load average before and after.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,18 +54,21 @@ def _corpus(work: Path, documents: int, distinct: bool) -> tuple[Path, Path, int
     return many, one, total
 
 
-def _run(repo: Path, folder: Path, out: Path, jobs: int, env: dict[str, str]) -> float:
+def _run(repo: Path, folder: Path, out: Path, jobs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (user + system) of one whole run."""
     shutil.rmtree(out, ignore_errors=True)
     code = "import sys; from translate.cli import main; sys.exit(main())"
     args = [sys.executable, "-c", code, "translate", str(folder), "-r", "--to", "qtc", "--glossary", str(GLOSSARY),
             "--no-catalog", "-o", str(out) + "/{name}.{locale}.txt", "--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, check=False,
                           env={**env, "PYTHONPATH": str(repo)}, cwd=str(folder.parent))
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{repo}: {done.stderr[-1500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -87,26 +92,33 @@ def main() -> None:
                     for kind, folder in (("one", one), ("many", many))
                     for jobs in [int(j) for j in args.jobs.split(",")] if not (kind == "one" and jobs > 1)]
         times: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}  # under load, CPU seconds vary less than wall-clock ones
         load_before = os.getloadavg()
         for _ in range(args.runs):
             for name, repo, kind, folder, jobs in variants:
                 key = f"{name}/{kind}/jobs{jobs}"
-                times.setdefault(key, []).append(_run(repo, folder, work / "out", jobs, env))
-                print(f"  run {key}: {times[key][-1]:.2f}s (load {os.getloadavg()[0]:.2f})", flush=True)
+                wall, used = _run(repo, folder, work / "out", jobs, env)
+                times.setdefault(key, []).append(wall)
+                cpu.setdefault(key, []).append(used)
+                print(f"  run {key}: {wall:.2f}s, CPU {used:.2f}s (load {os.getloadavg()[0]:.2f})", flush=True)
         results: dict[str, object] = {"paragraphs": paragraphs, "documents": args.documents,
                                       "distinct": not args.repeated,
                                       "load_before": load_before, "load_after": os.getloadavg()}
         for key, values in times.items():
             median = statistics.median(values)
+            cpu_s = statistics.median(cpu[key])
             results[key] = {"s": round(median, 2), "paragraphs_per_s": round(paragraphs / median, 1),
-                            "all_s": [round(v, 2) for v in values]}
-            print(f"{key:<18} {median:7.2f}s  {paragraphs / median:6.1f} paragraphs/s  runs {values}", flush=True)
+                            "all_s": [round(v, 2) for v in values], "cpu_s": round(cpu_s, 2),
+                            "all_cpu_s": [round(v, 2) for v in cpu[key]]}
+            print(f"{key:<18} {median:7.2f}s  {paragraphs / median:6.1f} paragraphs/s  CPU {cpu_s:7.2f}s  "
+                  f"runs {[round(v, 2) for v in values]}", flush=True)
         for name in repos:
             one_s = times[f"{name}/one/jobs1"]
             for key in times:
                 if key.startswith(f"{name}/many/"):
                     ratio = statistics.median(one_s) / statistics.median(times[key])
-                    print(f"{key}: throughput {ratio:.2f} of one document")
+                    per_cpu = statistics.median(cpu[f"{name}/one/jobs1"]) / statistics.median(cpu[key])
+                    print(f"{key}: throughput {ratio:.2f} of one document (per CPU second {per_cpu:.2f})")
         print(f"load average before {results['load_before']}, after {results['load_after']}")
         if args.json:
             args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from glossary.edit.store import GlossaryFile
 from glossary.errors import GlossaryInvalid, UnknownLocale
 from glossary.review.errors import InvalidStatus, MissingField, NothingToChange, ProposalInvalid
 from glossary.review.proposals import Proposal
-from glossary.termbase.cache import cache_dir
+from glossary.termbase.cache import code_digest, read_entry, write_entry
 from glossary.termbase.load import load_glossary_data
 from glossary.termbase.locales import normalize_locale
 from glossary.termbase.model import Glossary, Status
@@ -148,11 +148,7 @@ def _edit_code() -> str:
     if _EDIT_CODE is None:
         import glossary.edit
 
-        code = hashlib.sha256()
-        for module in sorted(Path(glossary.edit.__file__).parent.glob("*.py")):
-            with contextlib.suppress(OSError):
-                code.update(module.read_bytes())
-        _EDIT_CODE = code.hexdigest()
+        _EDIT_CODE = code_digest(sorted(Path(glossary.edit.__file__).parent.glob("*.py")))
     return _EDIT_CODE
 
 
@@ -166,19 +162,15 @@ def _plan_key(current: GlossaryFile, edits: Sequence[Change]) -> str:
 
 
 def _planned_text(key: str) -> str | None:
+    data = read_entry(f"plans/{key}.yaml")
     try:
-        return (cache_dir() / "plans" / f"{key}.yaml").read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
         return None
 
 
 def _keep_plan(key: str, text: str) -> None:
-    from glossary.files import write_bytes
-
-    try:
-        write_bytes(cache_dir() / "plans" / f"{key}.yaml", text.encode("utf-8"), parents=True)
-    except OSError:
-        pass  # a read-only home still works, only slower
+    write_entry(f"plans/{key}.yaml", text.encode("utf-8"))
 
 
 def plan_edits(path: Path, current: GlossaryFile, edits: Sequence[Change]) -> Plan:

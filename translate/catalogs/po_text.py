@@ -141,8 +141,7 @@ def _parse_blocks(text: str) -> polib.POFile | None:
         # The attributes `_new_entry` gives, filled in at once: one entry per paragraph of a large catalog.
         entry: polib.POEntry = polib.POEntry.__new__(polib.POEntry)
         entry.__dict__.update(
-            msgid=polib.unescape(msgid[1:-1]) if "\\" in msgid else msgid[1:-1],
-            msgstr=polib.unescape(msgstr[1:-1]) if "\\" in msgstr else msgstr[1:-1],
+            msgid=_value(msgid), msgstr=_value(msgstr),
             msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=obsolete, encoding=encoding,
             comment="\n".join(line[3:] for line in comments[:-1].split("\n")) if comments else "",
             tcomment="", occurrences=occurrences,

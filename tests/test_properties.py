@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_exchange import glossaries
+from strategies import glossaries
 
 from glossary import SourceMatcher, TargetMatcher, load_glossary
 from glossary.exchange.csvx import export_csv, import_csv

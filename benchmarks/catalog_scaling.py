@@ -1,6 +1,6 @@
 """Catalog updates at desk scale, the old code and this checkout side by side in one run.
 
-    python benchmarks/catalog_scaling.py [--old-ref 9116468] [--repeat 3]
+    python benchmarks/catalog_scaling.py [--old-ref 74283d6] [--repeat 3]
 
 Cases (decoding excluded: a stand-in decoder returns the reversed text):
 
@@ -138,8 +138,8 @@ def worker(case: str, folder: Path) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # The code before the indexed matching and the one file layer.
-    parser.add_argument("--old-ref", default="9116468")
+    # Main before this round of issue 14's work (the baseline of benchmarks/desk.py).
+    parser.add_argument("--old-ref", default="74283d6")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--worker", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "catalog_scaling.json")

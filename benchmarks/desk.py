@@ -47,12 +47,13 @@ DEFAULT_OLD_REF = "74283d6"
 # Minutes per part on this 2-core machine, both sides: (full run at the defaults, estimated for a
 # 1-minute load of about 3; --quick, measured at load 9-14). Wall time grows about in proportion to
 # the load above the 2 cores; the full figures are scaled from: catalog 3.8 min and ladder 4.7 min at
-# the defaults at load 9-10; edits from the per-command times of issue 14 (load 2.5-4.5); batching
+# the defaults at load 9-10; edits from the 74283d6 side's 190 s per propose at 2,000 concepts (load 3-10),
+# so that size runs one round by default; batching
 # 8.4 min at the defaults at load 9-11; memory 3.4 min for 1,200 paragraphs at load 10; variants from
 # run.py's 12 min for 5 runs at load 1.5-2.5.
 ESTIMATE_MINUTES = {
     "catalog": (1.5, 2.2),
-    "edits": (5.0, 2.7),
+    "edits": (12.0, 2.7),
     "ladder": (2.0, 2.6),
     "batching": (3.0, 1.1),
     "memory": (6.0, 2.0),
@@ -83,7 +84,7 @@ def make_sizes(args: argparse.Namespace) -> Sizes:
     return Sizes(
         catalog_repeat=args.catalog_repeat or (1 if quick else 3),
         edits_repeat=args.edits_repeat or (1 if quick else 3),
-        edits_sizes=args.edits_sizes or ("curated" if quick else "curated,2000"),
+        edits_sizes=args.edits_sizes or ("curated" if quick else "curated,2000:1"),
         ladder_runs=args.ladder_runs or (1 if quick else 3),
         ladder_models=args.ladder_models or ("qtc" if quick else "qtc,qtr"),
         documents=args.documents or (8 if quick else 200),
@@ -248,7 +249,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes = parser.add_argument_group("sizes (defaults: the full run; --quick makes them tiny)")
     sizes.add_argument("--catalog-repeat", type=int, help="catalog: repeats per case (3)")
     sizes.add_argument("--edits-repeat", type=int, help="edits: rounds per glossary size (3)")
-    sizes.add_argument("--edits-sizes", help="edits: glossary sizes (curated,2000)")
+    sizes.add_argument("--edits-sizes", help="edits: glossary sizes, SIZE or SIZE:ROUNDS (curated,2000:1)")
     sizes.add_argument("--ladder-runs", type=int, help="ladder: timed runs per side (3)")
     sizes.add_argument("--ladder-models", help="ladder: trained test models (qtc,qtr)")
     sizes.add_argument("--documents", type=int, help="batching: small documents (200: 750 paragraphs)")

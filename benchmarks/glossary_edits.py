@@ -1,6 +1,6 @@
 """Glossary edits and lint, whole process, the old code and this checkout side by side in one run.
 
-    python benchmarks/glossary_edits.py [--old-ref main] [--repeat 3] [--sizes curated,2000]
+    python benchmarks/glossary_edits.py [--old-ref main] [--repeat 3] [--sizes curated,2000:1]
 
 The old implementation is a `git worktree` of OLD_REF made in a temporary
 folder; both trees run with this interpreter, each from its own folder (so
@@ -128,19 +128,22 @@ def main() -> int:
     # The code to compare with (9116468, before the one edit engine, no longer reads the curated glossary).
     parser.add_argument("--old-ref", default="main")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sizes", default="curated,2000")
+    # SIZE:N runs that size N rounds instead of --repeat (the old code's 2,000-concept round is minutes).
+    parser.add_argument("--sizes", default="curated,2000", help="glossary sizes, each SIZE or SIZE:ROUNDS")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "glossary_edits.json")
     args = parser.parse_args()
     results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "sizes": {},
                                "measurements": []}
     with old_tree(REPO, args.old_ref, "tg-bench-edits-") as (old, scratch):
-        for size in args.sizes.split(","):
+        for entry in args.sizes.split(","):
+            size, _, rounds = entry.partition(":")
+            repeat = int(rounds) if rounds else args.repeat
             source = CURATED if size == "curated" else scratch / f"g{size}.yaml"
             if size != "curated":
                 big_glossary(source, int(size))
             runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
             log = results["measurements"]
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 suffix = "" if size == "curated" else "c0"
                 for side, tree in (("old", old), ("new", REPO)):
                     with Measured(log, f"{size}/{side}") as measured:

@@ -1,23 +1,29 @@
-"""Locks through `filelock`, with the lock files kept out of the user's folders.
+"""Locks through `flock(2)`, with the lock files kept out of the user's folders.
 
 The lock file of `path` lives under the user cache folder, named by a hash of
 the resolved path, so every command that writes one file takes one lock
 whatever path spelling it was given, and no `.lock` is left beside catalogs
 and glossaries. (The price: two different users sharing a folder do not
 exclude each other; each user's own commands do.)
+
+A small flock lock rather than the `filelock` package: importing that costs
+more than a whole glossary command may take. POSIX only, as the rest of the
+file layer (os.getuid, modes, O_NOFOLLOW).
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import TracebackType
-
-import filelock
 
 from glossary.errors import FileLockTimeout, FileWriteError
 
@@ -52,25 +58,63 @@ def _usable_lock_file(path: str | os.PathLike[str]) -> Path:
         return fallback / target.name
 
 
+# Per thread: lock file -> [descriptor, depth]. flock excludes other open file
+# descriptions, so another thread (its own descriptor) waits as another process
+# does, while a nested `locked` of the same file in one thread only counts up.
+_held = threading.local()
+_POLL_INTERVAL = 0.05
+
+
+def _held_here() -> dict[str, list[int]]:
+    table: dict[str, list[int]] | None = getattr(_held, "table", None)
+    if table is None:
+        table = _held.table = {}
+    return table
+
+
+def _acquire(lock_file: str, timeout: float) -> int:
+    """The descriptor of `lock_file`, flock-ed exclusively; TimeoutError after `timeout` s (< 0: no limit)."""
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                os.close(fd)
+                raise
+        if timeout >= 0 and time.monotonic() >= deadline:
+            os.close(fd)
+            raise TimeoutError(lock_file)
+        time.sleep(_POLL_INTERVAL)
+
+
 @contextmanager
 def locked(path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
     """Hold the exclusive lock of `path` (re-entrant in one thread; excludes other threads and processes)."""
-    lock_file = _usable_lock_file(path)
-    # One object per lock file (is_singleton) makes a nested `locked` of the
-    # same file in the same thread re-entrant instead of a self-deadlock.
-    lock = filelock.FileLock(str(lock_file), is_singleton=True)
-    try:
-        lock.acquire(timeout=timeout)
-    except filelock.Timeout:
-        raise FileLockTimeout(
-            f"{path} is being written by another termguard command (waited {timeout:g} s); try again"
-        ) from None
-    except OSError as error:
-        raise FileWriteError(f"{path}: cannot take its lock: {error.strerror or error}") from None
+    lock_file = str(_usable_lock_file(path))
+    table = _held_here()
+    entry = table.get(lock_file)
+    if entry is not None:
+        entry[1] += 1
+    else:
+        try:
+            fd = _acquire(lock_file, timeout)
+        except TimeoutError:
+            raise FileLockTimeout(
+                f"{path} is being written by another termguard command (waited {timeout:g} s); try again"
+            ) from None
+        except OSError as error:
+            raise FileWriteError(f"{path}: cannot take its lock: {error.strerror or error}") from None
+        entry = table[lock_file] = [fd, 1]
     try:
         yield
     finally:
-        lock.release()
+        entry[1] -= 1
+        if entry[1] == 0:
+            del table[lock_file]
+            os.close(entry[0])  # closing the descriptor releases the flock
 
 
 # The object form of `locked`, for code that acquires and releases in separate calls.

@@ -7,6 +7,7 @@ every problem (`validate`), and the result is cached by content (`cache`).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 from collections.abc import Callable
 from importlib import resources
@@ -64,13 +65,21 @@ def load_glossary_data(data: bytes, name: str) -> Glossary:
     from glossary.termbase.parse import parse_fast, parse_yaml
     from glossary.termbase.validate import validate_tree
 
-    glossary = None
-    tree = _fast_tree(data, parse_fast)
-    if tree is not None:
-        with contextlib.suppress(GlossaryInvalid):  # ruamel's read below names the problems
-            glossary = validate_tree(tree, name, digest)
-    if glossary is None:
-        glossary = validate_tree(parse_yaml(data, name), name, digest)
+    # The tree and the model hold no reference cycles; the cyclic collector
+    # would only walk the hundreds of thousands of new objects again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        glossary = None
+        tree = _fast_tree(data, parse_fast)
+        if tree is not None:
+            with contextlib.suppress(GlossaryInvalid):  # ruamel's read below names the problems
+                glossary = validate_tree(tree, name, digest)
+        if glossary is None:
+            glossary = validate_tree(parse_yaml(data, name), name, digest)
+    finally:
+        if collecting:
+            gc.enable()
     cache_put(digest, glossary)
     return glossary
 

@@ -117,16 +117,15 @@ _UNSURE_START = frozenset("-+.0123456789<=tTfFyYnNoO")
 _OLD_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
-class _Lines:
-    """The line numbers (0-based) of a node, its keys, values and items: what ruamel's `lc` gives."""
+class _MapLines:
+    """The line numbers (0-based) of a mapping, its keys and values: what ruamel's `lc` gives."""
 
-    __slots__ = ("items", "keys", "line", "values")
+    __slots__ = ("keys", "line", "values")
 
     def __init__(self, line: int) -> None:
         self.line = line
         self.keys: dict[str, int] = {}
         self.values: dict[str, int] = {}
-        self.items: list[int] = []
 
     def key(self, key: str) -> tuple[int, int]:
         return self.keys[key], 0
@@ -134,35 +133,40 @@ class _Lines:
     def value(self, key: str) -> tuple[int, int]:
         return self.values[key], 0
 
+
+class _SeqLines:
+    """The line numbers (0-based) of a sequence and its items: what ruamel's `lc` gives."""
+
+    __slots__ = ("items", "line")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.items: list[int] = []
+
     def item(self, index: int) -> tuple[int, int]:
         return self.items[index], 0
 
 
 class _Map(dict[str, Any]):
-    lc: _Lines
+    __slots__ = ("lc",)
+    lc: _MapLines
 
 
 class _Seq(list[Any]):
-    lc: _Lines
+    __slots__ = ("lc",)
+    lc: _SeqLines
 
 
 class _Unsure(Exception):
     """The file uses something the two YAML versions may read differently."""
 
 
-def _scalar(event: Any) -> Any:
-    if event.tag is not None or event.anchor is not None:
+def _unsure_plain(value: str) -> Any:
+    """A plain scalar starting with one of _UNSURE_START: a decimal integer, text, or _Unsure."""
+    if value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
+        return int(value)
+    if value[0] in "-+.0123456789<=" or value.lower() in ("true", "false", "yes", "no", "on", "off", "y", "n"):
         raise _Unsure
-    value: str = event.value
-    if event.style not in (None, ""):
-        return value  # quoted or block text
-    if value in _NULLS:
-        return None
-    if value[0] in _UNSURE_START:
-        if value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
-            return int(value)
-        if value[0] in "-+.0123456789<=" or value.lower() in ("true", "false", "yes", "no", "on", "off", "y", "n"):
-            raise _Unsure
     return value
 
 
@@ -183,50 +187,83 @@ def parse_fast(text: str) -> Any:
 
 
 def _build(parser: Any) -> Any:
+    """The tree of the parser's events, built in one pass.
+
+    The innermost open collection and, for a mapping, the key waiting for its
+    value are kept in locals (a stack holds the outer ones): this loop runs
+    once per event, a few hundred thousand times for a large termbase.
+    """
     from yaml import events  # type: ignore[import-untyped]
+
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    map_start, seq_start = events.MappingStartEvent, events.SequenceStartEvent
+    map_end, seq_end = events.MappingEndEvent, events.SequenceEndEvent
+    document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
+    get_event = parser.get_event
+    nulls, unsure_start = _NULLS, _UNSURE_START
 
     root: Any = None
     documents = 0
-    # Each open collection with, for a mapping, the key waiting for its value.
-    stack: list[tuple[Any, str | None]] = []
+    # The open collection (None at the top), whether it is a sequence, its
+    # line table, and the key waiting for its value (mappings only).
+    parent: Any = None
+    in_seq = False
+    lines: Any = None
+    key: str | None = None
+    outer: list[tuple[Any, bool, Any, str | None]] = []
     while True:
-        event = parser.get_event()
+        event = get_event()
         kind = type(event)
-        if kind is events.ScalarEvent or kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
+        if kind is scalar_event:
+            if event.tag is not None or event.anchor is not None:
+                raise _Unsure
+            node = value = event.value
+            if not event.style:  # plain: maybe a null or a number
+                if value in nulls:
+                    node = None
+                elif value[0] in unsure_start:
+                    node = _unsure_plain(value)
             line = event.start_mark.line
-            if kind is events.ScalarEvent:
-                node = _scalar(event)
+        elif kind is map_start or kind is seq_start:
+            if event.tag is not None or event.anchor is not None or len(outer) >= MAX_YAML_DEPTH:
+                raise _Unsure
+            line = event.start_mark.line
+            if kind is map_start:
+                node = _Map()
+                node.lc = _MapLines(line)
             else:
-                if event.tag is not None or event.anchor is not None or len(stack) >= MAX_YAML_DEPTH:
-                    raise _Unsure
-                node = _Map() if kind is events.MappingStartEvent else _Seq()
-                node.lc = _Lines(line)
-            if not stack:
-                root = node
-            else:
-                parent, key = stack[-1]
-                if isinstance(parent, _Seq):
-                    parent.append(node)
-                    parent.lc.items.append(line)
-                elif key is None:
-                    # A key: text only, each once, no merge key.
-                    if not isinstance(node, str) or node in parent or node == "<<":
-                        raise _Unsure
-                    parent.lc.keys[node] = line
-                    stack[-1] = (parent, node)
-                else:
-                    parent[key] = node
-                    parent.lc.values[key] = line
-                    stack[-1] = (parent, None)
-            if kind is not events.ScalarEvent:
-                stack.append((node, None))
-        elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
-            stack.pop()
-        elif kind is events.DocumentStartEvent:
+                node = _Seq()
+                node.lc = _SeqLines(line)
+        elif kind is map_end or kind is seq_end:
+            parent, in_seq, lines, key = outer.pop()
+            continue
+        elif kind is document_start:
             documents += 1
             if documents > 1 or event.version is not None or event.tags:
                 raise _Unsure
-        elif kind is events.StreamEndEvent:
+            continue
+        elif kind is stream_end:
             return root
-        elif kind is events.AliasEvent:
+        elif kind is alias_event:
             raise _Unsure
+        else:
+            continue
+        if parent is None:
+            root = node
+        elif in_seq:
+            parent.append(node)
+            lines.items.append(line)
+        elif key is None:
+            # A key: text only, each once, no merge key.
+            if not isinstance(node, str) or node in parent or node == "<<":
+                raise _Unsure
+            lines.keys[node] = line
+            key = node
+            continue
+        else:
+            parent[key] = node
+            lines.values[key] = line
+            key = None
+        if kind is not scalar_event:
+            outer.append((parent, in_seq, lines, key))
+            parent, in_seq, lines, key = node, kind is seq_start, node.lc, None

@@ -26,6 +26,9 @@ from glossary.termbase.validate_terms import TermsReader
 
 __all__ = ["validate_tree"]
 
+_POLICY_CHOICES = tuple(policy.value for policy in Policy)
+_QUOTATION_CHOICES = tuple(quotation.value for quotation in Quotation)
+
 
 def validate_tree(tree: Any, name: str, digest: str = "") -> Glossary:
     """Validate an already parsed (e.g. edited) round-trip tree; raises GlossaryInvalid."""
@@ -194,9 +197,9 @@ class _Validator(TermsReader):
         where = f"concept {concept_id!r}" if concept_id else f"concept #{index + 1}"
         self.unknown_keys(node, CONCEPT_KEYS, where, line)
 
-        policy = self.enum_field(node, "policy", Policy, tuple(p.value for p in Policy), where, line)
+        policy = self.enum_field(node, "policy", Policy, _POLICY_CHOICES, where, line)
         quotation = self.enum_field(
-            node, "quotation", Quotation, tuple(q.value for q in Quotation), where, line, default=Quotation.EXEMPT
+            node, "quotation", Quotation, _QUOTATION_CHOICES, where, line, default=Quotation.EXEMPT
         )
         subject = self.text_field(node, "subject", where, line, required=False)
         definition = self.text_field(node, "definition", where, line, required=True)

@@ -494,3 +494,36 @@ def test_open_for_replace_streams_whole_or_not_at_all(tmp_path: Path) -> None:
         out.write(b"bytes")
     assert target.read_bytes() == b"new bytes"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and leftovers(tmp_path) == []
+
+
+def test_lock_excludes_another_thread_until_released(tmp_path: Path) -> None:
+    target = tmp_path / "g.yaml"
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(target):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(FileLockTimeout, match=r"waited 0 s\); try again"), locked(target, timeout=0):
+            pass
+    finally:
+        release.set()
+        holder.join(10)
+    with locked(target, timeout=5):
+        pass
+
+
+def test_lock_a_file_that_cannot_be_opened_is_a_write_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    (cache / "termguard").mkdir(parents=True)
+    (cache / "termguard" / "locks").mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    target = tmp_path / "g.yaml"
+    lock_path(target).mkdir()  # a folder where the lock file would be
+    with pytest.raises(FileWriteError, match="cannot take its lock"), locked(target):
+        pass

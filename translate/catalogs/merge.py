@@ -52,31 +52,45 @@ def plan(po: polib.POFile, path: Path, document: SourceDocument) -> Plan:
     """Which entry each paragraph of `document` keeps, revives or replaces (`path` names the catalog in errors)."""
     lines: dict[str, list[int]] = {}
     for number, text in document.paragraphs():
-        lines.setdefault(text, []).append(number)
+        found = lines.get(text)
+        if found is None:
+            lines[text] = [number]
+        else:
+            found.append(number)
     order = list(lines)
+    # One pass sorts the entries: ours active (the last of a msgid wins), ours obsolete (the first wins).
+    active: dict[str, polib.POEntry] = {}
+    ours: list[polib.POEntry] = []  # ours and active, in file order
+    obsolete: dict[str, polib.POEntry] = {}
     for entry in po:
-        # A plural entry keyed by a paragraph's text cannot take a single
-        # msgstr; obsoleting it would leave two definitions of one msgid,
-        # which msgfmt rejects. The editor must resolve it.
-        if not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and entry.msgid in lines:
+        msgid = entry.msgid
+        if is_ours(entry):
+            if entry.obsolete:
+                obsolete.setdefault(msgid, entry)
+            else:
+                active[msgid] = entry
+                ours.append(entry)
+        elif not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and msgid in lines:
+            # A plural entry keyed by a paragraph's text cannot take a single
+            # msgstr; obsoleting it would leave two definitions of one msgid,
+            # which msgfmt rejects. The editor must resolve it.
             raise CatalogParseError(
                 path, entry.linenum or None,
                 "plural entry (msgid_plural) where a single message is expected for this paragraph",
             )
-    active = {e.msgid: e for e in po if not e.obsolete and is_ours(e)}
-    obsolete: dict[str, polib.POEntry] = {}
-    for entry in po:
-        if entry.obsolete and is_ours(entry):
-            obsolete.setdefault(entry.msgid, entry)
     exact = {p: active[p] for p in order if p in active}
+    if len(exact) == len(order) == len(ours):
+        # Every paragraph keeps its entry and every entry is kept (a re-run of
+        # an unchanged document): nothing to revive, pair or obsolete.
+        return Plan(order, lines, exact, {}, {}, [])
     revived = {p: obsolete[p] for p in order if p not in exact and p in obsolete}
     unmatched = [p for p in order if p not in exact and p not in revived]
-    candidates = [e for e in po if not e.obsolete and is_ours(e) and e.msgid not in exact]
+    candidates = [e for e in ours if e.msgid not in exact]
     fuzzy = fuzzy_match(unmatched, candidates, lines)
     used = {id(e) for e in exact.values()} | {id(e) for e in fuzzy.values()}
     # Entries with a context or plural forms belong to whoever wrote them:
     # never ours to obsolete.
-    removed = [e for e in po if not e.obsolete and is_ours(e) and id(e) not in used]
+    removed = [e for e in ours if id(e) not in used]
     return Plan(order, lines, exact, revived, fuzzy, removed)
 
 

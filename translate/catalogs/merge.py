@@ -125,13 +125,29 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
           translations: Mapping[str, MachineTranslation], digest: str, sign: Signature) -> None:
     """Make `po` the catalog of `document` under `planned`, with fresh machine output where allowed."""
     ref = reference_name(document.name)
-    old_active_ids = {e.msgid for e in po if not e.obsolete}
+    # What the catalog holds besides the paragraphs' entries, sorted before they change:
+    # the active entries not ours (kept), the obsolete ones that stay obsolete.
+    revived = {id(e) for e in planned.revived.values()}
+    old_active_ids: set[str] = set()
+    kept: list[polib.POEntry] = []
+    obsolete: list[polib.POEntry] = []
+    for held in po:
+        if held.obsolete:
+            if id(held) not in revived:
+                obsolete.append(held)
+        else:
+            old_active_ids.add(held.msgid)
+            if not is_ours(held):
+                kept.append(held)
 
+    # In document order, which is the order of each paragraph's first line: no sorting needed.
     active: list[polib.POEntry] = []
+    exact, revive, lines = planned.exact.get, planned.revived.get, planned.lines
     for paragraph in planned.order:
-        occurrences = [(ref, str(n)) for n in planned.lines[paragraph]]
+        numbers = lines[paragraph]
+        occurrences = [(ref, str(numbers[0]))] if len(numbers) == 1 else [(ref, str(n)) for n in numbers]
         translation = translations.get(paragraph)
-        entry = planned.exact.get(paragraph) or planned.revived.get(paragraph)
+        entry = exact(paragraph) or revive(paragraph)
         if entry is not None:
             entry.obsolete = False
             if translation is not None and not is_human(entry):
@@ -159,15 +175,11 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
             if translation is not None:
                 fill(entry, translation, sign(paragraph))
         entry.occurrences = occurrences
-        active.append(entry)
-    active.sort(key=lambda e: int(e.occurrences[0][1]))
-    for entry in active:
         if LINE_BREAK.search(entry.msgstr) and is_human(entry):
             # Never rewritten: flagged, and rendered from the source.
             mark(entry, LINE_BREAK_NOTE)
+        active.append(entry)
 
-    revived = {id(e) for e in planned.revived.values()}
-    obsolete = [e for e in po if e.obsolete and id(e) not in revived]
     for entry in planned.removed:
         # The machine mark and glossary comments stay (written by
         # `serialize_po`, read back by `parse_po`): an entry that comes
@@ -175,13 +187,12 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
         entry.obsolete = True
         entry.occurrences = []
         obsolete.append(entry)
-    kept = [e for e in po if not e.obsolete and not is_ours(e)]
     po[:] = active + kept + obsolete
 
     po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
     trailing = "yes" if document.trailing_newline else "no"
     source = f"{document.name}; lines={len(document.lines)}; trailing-newline={trailing}"
-    new_active_ids = {e.msgid for e in active}
+    new_active_ids = set(planned.order)  # the msgid of every active entry
     if po.metadata.get(SOURCE_HEADER) != source or new_active_ids != old_active_ids:
         # The "template" (the source segments) changed.
         po.metadata["POT-Creation-Date"] = now()

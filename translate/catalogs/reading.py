@@ -87,9 +87,14 @@ def parse_bytes(path: Path, data: bytes) -> polib.POFile:
         text = text[1:]
     # CRLF and old-Mac CR line ends both count as LF; PO writers escape a CR
     # inside a string, so a raw one can only be a line end.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     with gc_paused():
         return _parsed(path, text)
+
+
+_CONTEXT = operator.attrgetter("msgctxt")
+_MSGID = operator.attrgetter("msgid")
 
 
 def _parsed(path: Path, text: str) -> polib.POFile:
@@ -98,17 +103,17 @@ def _parsed(path: Path, text: str) -> polib.POFile:
         po = parse_po(text)
     except PoSyntaxError as error:
         raise CatalogParseError(path, error.line, error.reason) from None
-    seen: dict[tuple[str | None, str], int] = {}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            raise CatalogParseError(
-                path, entry.linenum or None,
-                f"duplicate message definition (first at line {seen[key]})",
-            )
-        seen[key] = entry.linenum or 0
+    active = [entry for entry in po if not entry.obsolete]
+    keys = list(zip(map(_CONTEXT, active), map(_MSGID, active)))
+    if len(set(keys)) != len(keys):  # the usual catalog has none: found without a loop in Python
+        seen: dict[tuple[str | None, str], int] = {}
+        for entry, key in zip(active, keys):
+            if key in seen:
+                raise CatalogParseError(
+                    path, entry.linenum or None,
+                    f"duplicate message definition (first at line {seen[key]})",
+                )
+            seen[key] = entry.linenum or 0
     po.wrapwidth = NO_WRAP
     po.encoding = "utf-8"
     return po

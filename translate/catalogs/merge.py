@@ -52,31 +52,45 @@ def plan(po: polib.POFile, path: Path, document: SourceDocument) -> Plan:
     """Which entry each paragraph of `document` keeps, revives or replaces (`path` names the catalog in errors)."""
     lines: dict[str, list[int]] = {}
     for number, text in document.paragraphs():
-        lines.setdefault(text, []).append(number)
+        found = lines.get(text)
+        if found is None:
+            lines[text] = [number]
+        else:
+            found.append(number)
     order = list(lines)
+    # One pass sorts the entries: ours active (the last of a msgid wins), ours obsolete (the first wins).
+    active: dict[str, polib.POEntry] = {}
+    ours: list[polib.POEntry] = []  # ours and active, in file order
+    obsolete: dict[str, polib.POEntry] = {}
     for entry in po:
-        # A plural entry keyed by a paragraph's text cannot take a single
-        # msgstr; obsoleting it would leave two definitions of one msgid,
-        # which msgfmt rejects. The editor must resolve it.
-        if not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and entry.msgid in lines:
+        msgid = entry.msgid
+        if is_ours(entry):
+            if entry.obsolete:
+                obsolete.setdefault(msgid, entry)
+            else:
+                active[msgid] = entry
+                ours.append(entry)
+        elif not entry.obsolete and entry.msgid_plural and entry.msgctxt is None and msgid in lines:
+            # A plural entry keyed by a paragraph's text cannot take a single
+            # msgstr; obsoleting it would leave two definitions of one msgid,
+            # which msgfmt rejects. The editor must resolve it.
             raise CatalogParseError(
                 path, entry.linenum or None,
                 "plural entry (msgid_plural) where a single message is expected for this paragraph",
             )
-    active = {e.msgid: e for e in po if not e.obsolete and is_ours(e)}
-    obsolete: dict[str, polib.POEntry] = {}
-    for entry in po:
-        if entry.obsolete and is_ours(entry):
-            obsolete.setdefault(entry.msgid, entry)
     exact = {p: active[p] for p in order if p in active}
+    if len(exact) == len(order) == len(ours):
+        # Every paragraph keeps its entry and every entry is kept (a re-run of
+        # an unchanged document): nothing to revive, pair or obsolete.
+        return Plan(order, lines, exact, {}, {}, [])
     revived = {p: obsolete[p] for p in order if p not in exact and p in obsolete}
     unmatched = [p for p in order if p not in exact and p not in revived]
-    candidates = [e for e in po if not e.obsolete and is_ours(e) and e.msgid not in exact]
+    candidates = [e for e in ours if e.msgid not in exact]
     fuzzy = fuzzy_match(unmatched, candidates, lines)
     used = {id(e) for e in exact.values()} | {id(e) for e in fuzzy.values()}
     # Entries with a context or plural forms belong to whoever wrote them:
     # never ours to obsolete.
-    removed = [e for e in po if not e.obsolete and is_ours(e) and id(e) not in used]
+    removed = [e for e in ours if id(e) not in used]
     return Plan(order, lines, exact, revived, fuzzy, removed)
 
 
@@ -111,13 +125,29 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
           translations: Mapping[str, MachineTranslation], digest: str, sign: Signature) -> None:
     """Make `po` the catalog of `document` under `planned`, with fresh machine output where allowed."""
     ref = reference_name(document.name)
-    old_active_ids = {e.msgid for e in po if not e.obsolete}
+    # What the catalog holds besides the paragraphs' entries, sorted before they change:
+    # the active entries not ours (kept), the obsolete ones that stay obsolete.
+    revived = {id(e) for e in planned.revived.values()}
+    old_active_ids: set[str] = set()
+    kept: list[polib.POEntry] = []
+    obsolete: list[polib.POEntry] = []
+    for held in po:
+        if held.obsolete:
+            if id(held) not in revived:
+                obsolete.append(held)
+        else:
+            old_active_ids.add(held.msgid)
+            if not is_ours(held):
+                kept.append(held)
 
+    # In document order, which is the order of each paragraph's first line: no sorting needed.
     active: list[polib.POEntry] = []
+    exact, revive, lines = planned.exact.get, planned.revived.get, planned.lines
     for paragraph in planned.order:
-        occurrences = [(ref, str(n)) for n in planned.lines[paragraph]]
+        numbers = lines[paragraph]
+        occurrences = [(ref, str(numbers[0]))] if len(numbers) == 1 else [(ref, str(n)) for n in numbers]
         translation = translations.get(paragraph)
-        entry = planned.exact.get(paragraph) or planned.revived.get(paragraph)
+        entry = exact(paragraph) or revive(paragraph)
         if entry is not None:
             entry.obsolete = False
             if translation is not None and not is_human(entry):
@@ -145,15 +175,11 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
             if translation is not None:
                 fill(entry, translation, sign(paragraph))
         entry.occurrences = occurrences
-        active.append(entry)
-    active.sort(key=lambda e: int(e.occurrences[0][1]))
-    for entry in active:
         if LINE_BREAK.search(entry.msgstr) and is_human(entry):
             # Never rewritten: flagged, and rendered from the source.
             mark(entry, LINE_BREAK_NOTE)
+        active.append(entry)
 
-    revived = {id(e) for e in planned.revived.values()}
-    obsolete = [e for e in po if e.obsolete and id(e) not in revived]
     for entry in planned.removed:
         # The machine mark and glossary comments stay (written by
         # `serialize_po`, read back by `parse_po`): an entry that comes
@@ -161,13 +187,12 @@ def merge(po: polib.POFile, document: SourceDocument, planned: Plan,
         entry.obsolete = True
         entry.occurrences = []
         obsolete.append(entry)
-    kept = [e for e in po if not e.obsolete and not is_ours(e)]
     po[:] = active + kept + obsolete
 
     po.metadata[GLOSSARY_HEADER] = f"sha256:{digest}"
     trailing = "yes" if document.trailing_newline else "no"
     source = f"{document.name}; lines={len(document.lines)}; trailing-newline={trailing}"
-    new_active_ids = {e.msgid for e in active}
+    new_active_ids = set(planned.order)  # the msgid of every active entry
     if po.metadata.get(SOURCE_HEADER) != source or new_active_ids != old_active_ids:
         # The "template" (the source segments) changed.
         po.metadata["POT-Creation-Date"] = now()

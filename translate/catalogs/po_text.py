@@ -122,30 +122,37 @@ def _parse_blocks(text: str) -> polib.POFile | None:
     active_block, obsolete_block = _ACTIVE_BLOCK.fullmatch, _OBSOLETE_BLOCK.fullmatch
     encoding = polib.default_encoding
     for block in blocks[1:]:
-        obsolete = block.startswith("#~") or "\n#~ msgid " in block
-        match = obsolete_block(block) if obsolete else active_block(block)
-        if match is None:
-            return None
-        found = match.groupdict()
-        msgid = found["msgid"]
+        # An obsolete block cannot match the active pattern (its lines start with "#~"), nor an
+        # active block the obsolete one: the active pattern, the usual case, is tried first.
+        match = active_block(block)
+        if match is not None:
+            obsolete = False
+            comments, refs, flags, previous, msgid, msgstr = match.groups()
+        else:
+            match = obsolete_block(block)
+            if match is None:
+                return None
+            obsolete, refs = True, None
+            comments, flags, previous, msgid, msgstr = match.groups()
         if msgid == '""':
             return None
-        comments, refs, flags, previous, msgstr = (
-            found["comments"], found.get("refs"), found["flags"], found["previous"], found["msgstr"])
         occurrences: list[tuple[str, str]] = []
         if refs:
             for occurrence in refs.split():
                 file, sep, at = occurrence.rpartition(":")
                 occurrences.append((file, at) if sep and at.isdigit() else (occurrence, ""))
-        lines = block.count("\n")
+        # The block's line breaks: one after each line but the msgstr (no string holds one).
+        lines = comments.count("\n") + (refs is not None) + (flags is not None) + (previous is not None) + 1
         # The attributes `_new_entry` gives, filled in at once: one entry per paragraph of a large catalog.
         entry: polib.POEntry = polib.POEntry.__new__(polib.POEntry)
         entry.__dict__.update(
             msgid=_value(msgid), msgstr=_value(msgstr),
             msgid_plural="", msgstr_plural={}, msgctxt=None, obsolete=obsolete, encoding=encoding,
-            comment="\n".join(line[3:] for line in comments[:-1].split("\n")) if comments else "",
+            # Every comment line is "#. <text>\n", its text without a line break.
+            comment=comments[3:-1].replace("\n#. ", "\n") if comments else "",
             tcomment="", occurrences=occurrences,
-            flags=[flag.strip() for flag in flags.split(",")] if flags else [],
+            # A flags line has no blanks around it: one flag needs no splitting.
+            flags=([flags] if "," not in flags else [flag.strip() for flag in flags.split(",")]) if flags else [],
             previous_msgctxt=None, previous_msgid=_value(previous) if previous is not None else None,
             previous_msgid_plural=None, linenum=number + lines - 1,
         )

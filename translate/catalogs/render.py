@@ -33,11 +33,28 @@ def render_catalog(path: Path, po: polib.POFile, fuzzy: bool) -> tuple[str, int]
     """`render_document` of a catalog already read from `path` (named in errors)."""
     layout = source_layout(path, po)
     ref = reference_name(layout.name)
-    highest = max(
-        (int(line) for entry in po if not entry.obsolete and is_ours(entry)
-         for file, line in entry.occurrences if file == ref and str(line).isdigit()),
-        default=0,
-    )
+    # One pass over the entries: each referenced line and its text, checked below before
+    # the document's lines are allocated (a tampered header may claim very many).
+    numbers: list[int] = []
+    texts: list[str] = []
+    outside: tuple[str, str] | None = None  # the first reference to no line of the source
+    fallbacks = 0
+    for entry in po:
+        if entry.obsolete or not is_ours(entry):
+            continue
+        usable = (bool(entry.msgstr) and (fuzzy or not is_fuzzy(entry))
+                  and not LINE_BREAK.search(entry.msgstr))
+        text = entry.msgstr if usable else entry.msgid
+        for file, line in entry.occurrences:
+            if file != ref or not str(line).isdigit():
+                continue
+            number = int(line)
+            if outside is None and not 1 <= number <= layout.lines:
+                outside = (file, line)
+            numbers.append(number)
+            texts.append(text)
+            fallbacks += 0 if usable else 1
+    highest = max(numbers, default=0)
     if highest > layout.lines:
         raise CatalogLayoutError(
             f"{path}: reference {ref}:{highest} is outside the {layout.lines}-line source"
@@ -47,23 +64,13 @@ def render_catalog(path: Path, po: polib.POFile, fuzzy: bool) -> tuple[str, int]
             f"{path}: the {SOURCE_HEADER} header says lines={layout.lines}, but the last paragraph "
             f"is on line {highest}; the header was changed by hand: run the translation again"
         )
+    if outside is not None:
+        raise CatalogLayoutError(
+            f"{path}: reference {outside[0]}:{outside[1]} is outside the {layout.lines}-line source"
+        )
     lines = [""] * layout.lines
-    fallbacks = 0
-    for entry in po:
-        if entry.obsolete or not is_ours(entry):
-            continue
-        usable = (bool(entry.msgstr) and (fuzzy or not is_fuzzy(entry))
-                  and not LINE_BREAK.search(entry.msgstr))
-        for file, line in entry.occurrences:
-            if file != ref or not str(line).isdigit():
-                continue
-            number = int(line)
-            if not 1 <= number <= layout.lines:
-                raise CatalogLayoutError(
-                    f"{path}: reference {file}:{line} is outside the {layout.lines}-line source"
-                )
-            lines[number - 1] = entry.msgstr if usable else entry.msgid
-            fallbacks += 0 if usable else 1
+    for number, text in zip(numbers, texts):
+        lines[number - 1] = text  # a line referenced twice takes the later entry's text
     text = "\n".join(lines)
     if layout.trailing_newline and layout.lines:
         text += "\n"

@@ -100,7 +100,6 @@ class CatalogUpdate:
         # The raw bytes read at the start (None: no file), to notice a save that
         # landed meanwhile without our lock (an editor's tool does not take it).
         self._on_disk: bytes | None = None
-        self._snapshot = files.Snapshot(exists=False)  # of `_on_disk`: what a write is checked against
         self._final: polib.POFile | None = None  # the catalog as the session left it, for `render`
         self._cached_plan: tuple[SourceDocument, merge.Plan] | None = None
         self._index: tuple[tuple[int, int], dict[str, polib.POEntry]] | None = None  # msgid -> active entry
@@ -136,10 +135,8 @@ class CatalogUpdate:
             _remove_stale_temps(self.path)  # left by a writer that was killed
             self._operations = []
             self._on_disk = None
-            self._snapshot = files.Snapshot(exists=False)
             if self.path.exists():
                 self._on_disk = read_bytes(self.path)
-                self._snapshot = snapshot_of(self._on_disk)
                 po = parse_bytes(self.path, self._on_disk)
                 with gc_paused():
                     self._baseline = meaning(po)
@@ -285,11 +282,9 @@ class CatalogUpdate:
         if current is None:
             po = empty_catalog()
             self._baseline = None
-            self._snapshot = files.Snapshot(exists=False)
         else:
             po = parse_bytes(self.path, current)
             self._baseline = meaning(po)
-            self._snapshot = snapshot_of(current)
         self._po = po
         self._on_disk = current
         for operation in self._operations:
@@ -320,12 +315,14 @@ class CatalogUpdate:
                     return
                 self.po.metadata["PO-Revision-Date"] = now()
                 data = serialize_po(self.po, body)
+            # Made only now: a session that writes nothing needs no digest of the bytes read.
+            snapshot = snapshot_of(self._on_disk) if self._on_disk is not None else files.Snapshot(exists=False)
             try:
                 # Checked against the bytes read: a save that lands in between
                 # is merged on the next round instead of overwritten. The
                 # file keeps its line endings, BOM, mode and owner.
-                files.write_text(self.path, data.decode("utf-8"), expect=self._snapshot,
-                                 newline_like=self._snapshot if self._snapshot.exists else None)
+                files.write_text(self.path, data.decode("utf-8"), expect=snapshot,
+                                 newline_like=snapshot if snapshot.exists else None)
             except files.ConcurrentEditError:
                 continue
             except files.FileWriteError as error:

@@ -91,3 +91,43 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.module is not None and item.module.__name__.rpartition(".")[2] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def same_as_whole_file(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every edit a test makes is also made by editing the whole document; the two must agree.
+
+    Yields the texts the fast (block) path wrote, so a test can check it was taken.
+    """
+    import glossary.edit.apply as apply
+    import glossary.edit.yaml_edit as yaml_edit
+    import glossary.review.planning as planning
+
+    original = apply.apply_edits
+    fast_texts: list[str] = []
+    blocks = apply._apply_blocks
+
+    def spied_blocks(*args: object, **kwargs: object) -> object:
+        result = blocks(*args, **kwargs)  # type: ignore[arg-type]
+        if result is not None:
+            fast_texts.append(result.text)
+        return result
+
+    def both(*args: object, **kwargs: object) -> object:
+        kwargs.pop("whole", None)
+        try:
+            fast = original(*args, **kwargs)  # type: ignore[arg-type]
+        except Exception as error:
+            with pytest.raises(type(error)) as whole_error:
+                original(*args, whole=True, **kwargs)  # type: ignore[arg-type]
+            assert str(whole_error.value) == str(error)
+            raise
+        whole = original(*args, whole=True, **kwargs)  # type: ignore[arg-type]
+        assert fast.text == whole.text
+        assert fast.glossary == whole.glossary
+        return fast
+
+    monkeypatch.setattr(apply, "_apply_blocks", spied_blocks)
+    monkeypatch.setattr(planning, "apply_edits", both)
+    monkeypatch.setattr(yaml_edit, "apply_edits", both)
+    yield fast_texts

@@ -7,6 +7,14 @@ is dumped and merged into the original text line by line (`minimal_merge`).
 The result is validated once; where the line merge cannot guarantee the
 meaning, the dumper's full output is used instead: a larger diff, never a
 wrong file.
+
+Changes that touch only existing concepts take a fast path with the same
+result: each touched concept's block (`glossary.edit.blocks`) is edited as a
+document of its own, the file's header followed by that block, and the
+merged block is spliced into the untouched text; only the whole result is
+parsed again, by the validating loader. Where the path cannot be sure (a
+block that does not stand alone, a merge that changes the meaning, a result
+that does not load), the whole document is edited as above.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from glossary.edit.layout import dump, minimal_merge, round_trip_yaml
+from glossary.edit.blocks import concept_blocks
+from glossary.edit.layout import dump, minimal_merge, plain_data, round_trip_yaml, safe_load
 from glossary.edit.records import SCALAR_FIELDS, Change, EditError
 from glossary.edit.tree import (
     append_item,
@@ -50,15 +59,22 @@ class Applied:
     glossary: Glossary
 
 
-def apply_edits(text: str, name: str, changes: Sequence[Change], *, encode: Any = None) -> Applied:
+def apply_edits(text: str, name: str, changes: Sequence[Change], *, encode: Any = None,
+                before: Glossary | None = None, whole: bool = False) -> Applied:
     """Apply expanded changes (no `preferred`: see `expand_edits`) to a glossary file's text.
 
     `encode(text) -> bytes` gives the bytes the file will hold (line endings,
     BOM), so the returned glossary's digest is that of the file as written.
+    `before` is the glossary `text` loads as, if the caller has it (it gives
+    the concepts' lines); `whole` skips the fast path (the tests compare the two).
     Raises EditError (the file is not the expected shape) or GlossaryInvalid
     (the result would not load; problems name `name`).
     """
     to_bytes = encode or (lambda value: value.encode("utf-8"))
+    if not whole:
+        fast = _apply_blocks(text, name, changes, to_bytes, before)
+        if fast is not None:
+            return fast
     yaml = round_trip_yaml(text)
     try:
         tree = yaml.load(text)
@@ -81,6 +97,51 @@ def apply_edits(text: str, name: str, changes: Sequence[Change], *, encode: Any 
         pass
     # The line merge met formatting it cannot line up; the dumper's output is right.
     return Applied(changed, load_glossary_data(to_bytes(changed), name))
+
+
+def _apply_blocks(text: str, name: str, changes: Sequence[Change], to_bytes: Any,
+                  before: Glossary | None) -> Applied | None:
+    """The fast path: edit each touched concept's block alone; None where it cannot be sure."""
+    touched: dict[str, list[Change]] = {}
+    for change in changes:
+        if change.concept is None or (change.field == "concept" and (change.old is None or change.new is None)):
+            return None  # file-level keys, concepts added or removed: the list itself changes
+        touched.setdefault(change.concept, []).append(change)
+    if before is None:
+        try:
+            before = load_glossary_data(to_bytes(text), name)
+        except GlossaryInvalid:
+            return None
+    blocks = concept_blocks(text, before, touched)
+    if blocks is None:
+        return None
+    header = blocks.header_text()
+    yaml = round_trip_yaml(text)  # the indentation of the whole file, not of one block
+    edited: dict[str, str] = {}
+    for concept_id, edits in touched.items():
+        alone = header + blocks.block_text(concept_id)
+        try:
+            tree = yaml.load(alone)
+        except YAMLError:
+            return None
+        if not isinstance(tree, CommentedMap):
+            return None
+        base = dump(yaml, tree)
+        for change in edits:
+            _apply_one(tree, change)
+        merged = minimal_merge(alone, base, dump(yaml, tree))
+        # Where the merge is not sure, the whole path takes the dumper's output of the whole file.
+        try:
+            if not merged.startswith(header) or safe_load(merged) != plain_data(tree):
+                return None
+        except YAMLError:
+            return None
+        edited[concept_id] = merged[len(header):]
+    result = blocks.splice(edited)
+    try:
+        return Applied(result, load_glossary_data(to_bytes(result), name))
+    except GlossaryInvalid:
+        return None  # the whole path names the problems against the edited tree
 
 
 def _comparable(glossary: Glossary) -> Any:

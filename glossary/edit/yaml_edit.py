@@ -64,7 +64,7 @@ def edit_text(text: str, name: str, concept_id: str, locale: str, rendering_text
     """The file's text with one rendering set, and what changed (see `glossary.edit`)."""
     glossary = load_glossary_text(text, name)
     change = rendering_edit(glossary, concept_id, normalize_locale(locale), rendering_text, status, forms)
-    applied = apply_edits(text, name, [change])
+    applied = apply_edits(text, name, [change], before=glossary)
     return applied.text, rendering_changes(change, first=rendering_text)
 
 

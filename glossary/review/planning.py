@@ -129,7 +129,7 @@ def _apply(path: Path, current: GlossaryFile, edits: Sequence[Change], *, first:
             return Plan(current.glossary, load_glossary_data(data, str(path)), current.text, text, described,
                         tuple(edits), data)
     try:
-        applied = apply_edits(current.text, str(path), edits, encode=current.encode)
+        applied = apply_edits(current.text, str(path), edits, encode=current.encode, before=current.glossary)
     except GlossaryInvalid as error:
         raise ProposalInvalid(refusal, error.problems) from None
     _keep_plan(key, applied.text)

@@ -31,6 +31,9 @@ from glossary.exchange.tbx.reader import import_tbx
 from glossary.exchange.tbx.writer import export_tbx
 from glossary.termbase.model import Concept, Glossary, Policy, Quotation, Rendering, Status
 
+# Every edit these tests make is checked against editing the whole document.
+pytestmark = pytest.mark.usefixtures("same_as_whole_file")
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "exchange"
 FIXTURE = DATA / "glossary.yaml"
 

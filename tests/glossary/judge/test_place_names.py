@@ -16,6 +16,9 @@ from glossary import Status, lint, lint_warnings, load_glossary
 from glossary.errors import GlossaryInvalid
 from glossary.judge import Judge, Verdict
 
+# Every edit these tests make is checked against editing the whole document.
+pytestmark = pytest.mark.usefixtures("same_as_whole_file")
+
 TESTS = Path(__file__).resolve().parents[2]
 
 # locale -> (the Stepanakert name, the Khankendi name, a verb phrase "was quiet")

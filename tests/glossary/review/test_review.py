@@ -32,6 +32,9 @@ from glossary.review.workflow import GlossaryReview
 from glossary.termbase.model import Status
 from translate.catalogs.impact import ImpactError, glossary_impact
 
+# Every edit these tests make is checked against editing the whole document.
+pytestmark = pytest.mark.usefixtures("same_as_whole_file")
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 SMALL = DATA / "glossary" / "small.yaml"
 COMMENTED = DATA / "review" / "commented.yaml"

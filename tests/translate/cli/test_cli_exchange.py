@@ -15,6 +15,9 @@ from glossary.exchange.po import export_po, po_path, write_po
 from translate.cli.exchange import exchange_commands
 from translate.cli.review import review_commands
 
+# Every edit these tests make is checked against editing the whole document.
+pytestmark = pytest.mark.usefixtures("same_as_whole_file")
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "exchange"
 FIXTURE = DATA / "glossary.yaml"
 

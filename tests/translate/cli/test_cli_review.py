@@ -15,6 +15,9 @@ from click.testing import CliRunner, Result
 
 from translate.cli.review import review_commands
 
+# Every edit these tests make is checked against editing the whole document.
+pytestmark = pytest.mark.usefixtures("same_as_whole_file")
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 SMALL = DATA / "glossary" / "small.yaml"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.argos.padding import fixed_batches, pad_batch
+from translate.argos.padding import fixed_batches, pad_batch, pad_score_batch, padded_length
 from translate.errors import ModelError, PackageFileError
 
 if TYPE_CHECKING:  # heavy imports stay out of start-up
@@ -371,8 +371,14 @@ class Engine:
             out.append(hyps)
         return out
 
-    def score(self, sentences: Sequence[str], targets: Sequence[str]) -> list[float]:
-        """Log-probability of given translations (used to re-rank candidates)."""
+    def score(self, sentences: Sequence[str], targets: Sequence[str], fixed_padding: bool = False,
+              max_batch_size: int = 64) -> list[float]:
+        """Log-probability of given translations (used to re-rank candidates).
+
+        ``fixed_padding``: every source and every target is padded to a length
+        fixed by its own (translate.argos.padding), so a candidate's score does
+        not depend on the candidates of other sentences scored in the same call.
+        """
         sources = [self.tokenize(s) for s in sentences]
         target_tokens = []
         for text in targets:
@@ -385,8 +391,21 @@ class Engine:
             cap = self._positions - 1
             sources = [s[:cap] for s in sources]
             target_tokens = [t[:cap] for t in target_tokens]
+        results: list[Any]
         try:
-            results = self.translator.score_batch(sources, target_tokens)
+            if not fixed_padding:
+                results = list(self.translator.score_batch(sources, target_tokens))
+            else:
+                results = [None] * len(sources)
+                # The target's padded length is part of the batch key, as a prefix length is in decoding.
+                lengths = [padded_length(len(t), self._positions) for t in target_tokens]
+                for batch in fixed_batches(sources, lengths, self._positions, max_batch_size):
+                    batch_sources = [sources[k] for k in batch]
+                    batch_targets = [target_tokens[k] for k in batch]
+                    pad_score_batch(batch_sources, batch_targets, self._positions)
+                    for k, result in zip(batch, self.translator.score_batch(batch_sources, batch_targets,
+                                                                            max_batch_size=0)):
+                        results[k] = result
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"scoring with {self.package_dir.name} failed: {str(exc)[:200]}") from exc
         self.decode_calls += 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["PAD_STEP", "fixed_batches", "pad_batch", "padded_length"]
+__all__ = ["PAD_STEP", "fixed_batches", "pad_batch", "pad_score_batch", "padded_length"]
 
 # Source lengths are rounded up to a multiple of this: wider means fewer,
 # larger batches and more padding per sentence.
@@ -52,6 +52,22 @@ def pad_batch(sources: list[list[str]], prefixes: list[list[str]] | None, positi
         sources.append(_ruler(sources[longest], length))
         if prefixes is not None:
             prefixes.append(prefixes[longest])
+
+
+def pad_score_batch(sources: list[list[str]], targets: list[list[str]], positions: int | None) -> None:
+    """``pad_batch`` for scoring: the extra example sets the padded source and target lengths.
+
+    Scoring batches share one padded source length and one padded target
+    length (``fixed_batches`` with the targets' padded lengths as the prefix
+    lengths), so one example with both at exactly those lengths fixes the shapes.
+    """
+    source = max(range(len(sources)), key=lambda b: len(sources[b]))
+    target = max(range(len(targets)), key=lambda b: len(targets[b]))
+    source_length = padded_length(len(sources[source]), positions)
+    target_length = padded_length(len(targets[target]), positions)
+    if len(sources[source]) < source_length or len(targets[target]) < target_length:
+        sources.append(_ruler(sources[source], source_length))
+        targets.append(_ruler(targets[target], target_length))
 
 
 def _ruler(tokens: Sequence[str], length: int) -> list[str]:

@@ -24,6 +24,7 @@ FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 8  # forms of the rendering scored there
+PLACE_KEEP = 3  # places, of those the first form scored best at, where the other forms are scored
 REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
 
 
@@ -117,13 +118,14 @@ class Forcing(Rules):
                placing: list[tuple[int, int, int, list[list[str]]]]) -> list[tuple[int, int, list[str]]]:
         """Forced prefixes for dropped terms: the best-scoring place and form.
 
-        Every form of the rendering is inserted at every word boundary of the
-        unforced hypothesis within PLACE_WINDOW words of where attention points,
-        and a score call over them (one per sentence) tells which sentences the model finds
-        most likely (the form the context needs, at the place the grammar wants);
-        the prefixes end after the form.
+        The first form of the rendering is inserted at every word boundary of
+        the unforced hypothesis within PLACE_WINDOW words of where attention
+        points, the other forms at the PLACE_KEEP boundaries it scored best at;
+        the model's scores tell which sentences it finds most likely (the form
+        the context needs, at the place the grammar wants). The prefixes end
+        after the form.
         """
-        out = []
+        jobs: list[tuple[int, int, list[str], list[int], list[list[str]]]] = []
         for i, index, start, candidates in placing:
             tokens = list(states[i].best.tokens)
             # The end of the sentence is before its closing punctuation: a term placed
@@ -135,15 +137,45 @@ class Forcing(Rules):
             starts = sorted({t for t, tok in enumerate(tokens) if tok.startswith("\u2581")} | {end})
             near = min(range(len(starts)), key=lambda k: abs(starts[k] - start))
             window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
-            prefixes = [tokens[:b] + form for form in candidates for b in window]
-            if not prefixes:
-                continue
-            # One call per sentence: a batch of other sentences would change the
-            # scores in their last digits, and with them the choice.
-            targets = [engine.detokenize(tokens[:b] + form + tokens[b:]) for form in candidates for b in window]
-            scores = engine.score([sentences[i]] * len(targets), targets)
-            ranked = sorted(zip(scores, range(len(prefixes))), key=lambda x: (-round(x[0], 3), x[1]))
-            out += [(i, index, prefixes[k]) for _, k in ranked[:FORCE_FORMS]]
+            if candidates and window:
+                jobs.append((i, index, tokens, window, candidates))
+        # The place first, with the first form (the one the context needs, or the
+        # base form), then the other forms only at the PLACE_KEEP best places: the
+        # places and forms of every dropped term of the round in two score calls.
+        first = self._score_places(engine, sentences, [(i, tokens, [(forms[0], b) for b in window])
+                                                       for i, _, tokens, window, forms in jobs])
+        out = []
+        kept: list[list[tuple[int, int]]] = []  # per job: (form, place) pairs left to score
+        for own, (_, _, _, window, forms) in zip(first, jobs):
+            order = sorted(range(len(window)), key=lambda p: (-round(own[p], 3), p))
+            best = sorted(order[:PLACE_KEEP])
+            kept.append([(f, p) for f in range(1, len(forms)) for p in best])
+        rest = self._score_places(engine, sentences, [
+            (i, tokens, [(forms[f], window[p]) for f, p in pairs])
+            for (i, _, tokens, window, forms), pairs in zip(jobs, kept)])
+        for k, (i, index, tokens, window, forms) in enumerate(jobs):
+            pairs = [(0, p) for p in range(len(window))] + kept[k]
+            # Ties go to the earlier form, then the earlier place.
+            ranked = sorted(zip(first[k] + rest[k], pairs), key=lambda x: (-round(x[0], 3), x[1]))
+            out += [(i, index, tokens[:window[p]] + forms[f]) for _, (f, p) in ranked[:FORCE_FORMS]]
+        return out
+
+    def _score_places(self, engine: Engine, sentences: Sequence[str],
+                      jobs: list[tuple[int, list[str], list[tuple[list[str], int]]]]) -> list[list[float]]:
+        """Per job, the score of sentence i's hypothesis with each form inserted at its boundary.
+
+        One call for all jobs: fixed padding keeps each score what it is with
+        the sentence scored alone (a batch of other sentences would otherwise
+        change the scores in their last digits, and with them the choice).
+        """
+        sources = [sentences[i] for i, _, inserts in jobs for _ in inserts]
+        targets = [engine.detokenize(tokens[:b] + form + tokens[b:]) for _, tokens, inserts in jobs
+                   for form, b in inserts]
+        scores = engine.score(sources, targets, fixed_padding=True) if targets else []
+        out = []
+        for _, _, inserts in jobs:
+            out.append(scores[: len(inserts)])
+            scores = scores[len(inserts):]
         return out
 
     def _term_tokens(self, engine: Engine, sentence: str, occ: SourceOccurrence) -> range:

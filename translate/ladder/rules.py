@@ -10,6 +10,7 @@ translate.ladder.enforce call the model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from glossary.judge import ERROR_KINDS, Judge, Verdict
 from glossary.judge.verdicts import DEPRECATED, OK, UNRENDERED
@@ -36,6 +37,7 @@ from translate.ladder.outcomes import (
     Occurrence,
 )
 
+CACHE_SIZE = 4096  # judged texts kept (and matched ones): a chunk's n-best lists and forced decodes
 MAX_FORCE_CANDIDATES = 2  # inflected forms tried per forced occurrence without evidence of the form
 
 
@@ -100,6 +102,8 @@ class Rules:
         # Every verdict comes from the one judge (glossary.judge).
         self.judge = Judge(glossary, locale, source_matcher=self.source_matcher,
                            target_matcher=self.target_matcher)
+        self._verdict_cache: dict[tuple[str, str], tuple[Verdict, ...]] = {}
+        self._hit_cache: dict[str, tuple[TargetHit, ...]] = {}
 
     # ------------------------------------------------------------ planning
 
@@ -135,12 +139,33 @@ class Rules:
 
     # ---------------------------------------------------------- evaluation
 
-    def _hits(self, text: str) -> list[TargetHit]:
-        return self.target_matcher.find(text)
+    def _hits(self, text: str) -> tuple[TargetHit, ...]:
+        hits = self._hit_cache.get(text)
+        if hits is None:
+            hits = tuple(self.target_matcher.find(text))
+            self._remember(self._hit_cache, text, hits)
+        return hits
 
-    def verdicts(self, plan: Plan, text: str) -> list[Verdict]:
-        """The judge's verdicts on one candidate translation of the plan's sentence."""
-        return self.judge.pair(plan.sentence, text)
+    def verdicts(self, plan: Plan, text: str) -> tuple[Verdict, ...]:
+        """The judge's verdicts on one candidate translation of the plan's sentence.
+
+        The ladder asks about one text many times (choosing, the first-pass
+        record, forcing, the final record): the judge sees each pair once.
+        """
+        key = (plan.sentence, text)
+        verdicts = self._verdict_cache.get(key)
+        if verdicts is None:
+            verdicts = tuple(self.judge.pair(plan.sentence, text))
+            self._remember(self._verdict_cache, key, verdicts)
+        return verdicts
+
+    @staticmethod
+    def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+        # Bounded, so memory stays flat on long documents; worker threads may share
+        # the rules, and a lost entry is only computed again.
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        cache[key] = value
 
     def violations(self, plan: Plan, text: str) -> tuple[int, int]:
         """(hard violations, deprecated renderings) of one candidate translation.

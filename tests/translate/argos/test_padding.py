@@ -31,3 +31,16 @@ def test_the_extra_example_has_exactly_the_padded_length() -> None:
     full = [["w"] * PAD_STEP]
     pad_batch(full, None, None)
     assert full == [["w"] * PAD_STEP]  # already at its length: nothing added
+
+
+def test_the_extra_scoring_example_has_both_padded_lengths() -> None:
+    from translate.argos.padding import pad_score_batch
+
+    sources = [["a"] * 3, ["b"] * 5]
+    targets = [["x"] * (PAD_STEP + 1), ["y"] * 2]
+    pad_score_batch(sources, targets, None)
+    assert len(sources) == len(targets) == 3
+    assert len(sources[-1]) == PAD_STEP and len(targets[-1]) == 2 * PAD_STEP
+    full_sources, full_targets = [["a"] * PAD_STEP], [["x"] * PAD_STEP]
+    pad_score_batch(full_sources, full_targets, None)
+    assert len(full_sources) == 1  # both already at their lengths: nothing added

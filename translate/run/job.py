@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from glossary.termbase.locales import normalize_locale
 from translate.argos.engine import Chain, DecodeOptions, Engine
 from translate.catalogs.folder import catalog_path
 from translate.catalogs.header import GLOSSARY_HEADER, HeaderInfo
@@ -83,24 +82,20 @@ def entry_comments(result: ParagraphResult) -> tuple[str, ...]:
 def document_records(
     document: SourceDocument,
     output: str,
-    glossary: "Glossary",
-    locale: str,
+    judge: "Judge",
     steps: dict[str, list[str]],
     waivers: dict[str, list[Any]] | None = None,
     judged_as: dict[str, str] | None = None,
-    judge: "Judge | None" = None,
 ) -> list[dict[str, Any]]:
     """The judge's verdict on every occurrence of the whole output, with the step that settled it.
 
     ``steps`` maps a paragraph to the steps of its source occurrences (decoded
     now, or recorded in the catalog); a paragraph without steps was written by
-    a person (step ``editor``). ``judge``: one already built for this glossary
-    and locale (building one costs more than judging a small document).
+    a person (step ``editor``). ``judge``: the run's (see ``run_judge``).
     """
-    from glossary.judge import Judge
     from translate.catalogs.judging import step_and_outcome
 
-    judge = judge or Judge(glossary, locale)
+    glossary = judge.glossary
     out_lines = output.split("\n")
     by_line = dict(document.paragraphs())
     # Through English, the glossary (English source) judges the English text the target was made from.
@@ -115,6 +110,21 @@ def document_records(
         record["step"], record["outcome"] = step_and_outcome(verdict, steps.get(by_line[verdict.paragraph]))
         records.append(record)
     return records
+
+
+def run_judge(glossary: "Glossary | None", enforcer: "Enforcer | None") -> "Judge | None":
+    """The one judge of a run: the enforcer's (its matchers built once), in the glossary locale it serves.
+
+    de_AT is enforced and judged as de; a judge is built only when the run
+    judges with another glossary object than the enforcer's.
+    """
+    if glossary is None or enforcer is None:
+        return None
+    if enforcer.glossary is glossary:
+        return enforcer.judge
+    from glossary.judge import Judge
+
+    return Judge(glossary, enforcer.locale)
 
 
 def _reviewed_violations(cat: CatalogUpdate, judge: "Judge") -> int:
@@ -172,9 +182,7 @@ def run_locale(
         return [known[p] if p in known else fresh[p] for p in paragraphs]
 
     digest = glossary.digest if glossary is not None and enforcer is not None else NO_GLOSSARY
-    # The enforcer's judge is the one the records need when it judges this very locale.
-    judge = enforcer.judge if enforcer is not None and enforcer.judge.locale == normalize_locale(locale) \
-        and enforcer.glossary is glossary else None
+    judge = run_judge(glossary, enforcer)
     if catalog_dir is None:
         paragraphs = list(dict.fromkeys(p for _, p in document.paragraphs()))
         results = translate(paragraphs)
@@ -182,10 +190,10 @@ def run_locale(
         lines = [by_source[line].target if line.strip() else line for line in document.lines]
         text = document.to_text(lines)
         records = []
-        if glossary is not None and enforcer is not None:
+        if judge is not None:
             steps = {r.source: paragraph_steps(r) for r in results}
-            records = document_records(document, text, glossary, locale, steps,
-                                       judged_as={r.source: r.pivot for r in results if r.pivot}, judge=judge)
+            records = document_records(document, text, judge, steps,
+                                       judged_as={r.source: r.pivot for r in results if r.pivot})
         return LocaleRun(locale, text, None, len(paragraphs), 0, 0, records)
     path = catalog_path(catalog_dir, locale, domain)
     flagged = 0
@@ -201,21 +209,16 @@ def run_locale(
         cat.apply(document, {
             r.source: MachineTranslation(r.target, entry_comments(r), r.unresolved) for r in results
         }, digest, signature)
-        if glossary is not None and enforcer is not None and not previous_digest.endswith(digest):
-            from glossary.judge import Judge
-
-            # de_AT is checked as de; the enforcer's judge is this glossary's, with its matchers.
-            judge = enforcer.judge if enforcer.glossary is glossary else Judge(glossary, enforcer.locale)
+        if judge is not None and not previous_digest.endswith(digest):
             flagged = _reviewed_violations(cat, judge)
         steps, waivers = _catalog_memory(cat, by_source)
     text, _ = cat.render(fuzzy=True)  # from the catalog as written, without reading it again
     unique = len(set(p for _, p in document.paragraphs()))
     records = []
-    if glossary is not None and enforcer is not None:
+    if judge is not None:
         # The whole output is judged: decoded now or taken from the catalog.
-        records = document_records(document, text, glossary, locale, steps, waivers,
-                                   judged_as={r.source: r.pivot for r in by_source.values() if r.pivot},
-                                   judge=judge)
+        records = document_records(document, text, judge, steps, waivers,
+                                   judged_as={r.source: r.pivot for r in by_source.values() if r.pivot})
     return LocaleRun(locale, text, path, len(todo), unique - len(todo), flagged, records)
 
 

@@ -133,3 +133,23 @@ def test_glossary_change_flags_reviewed_entry_without_rewriting(runner: CliRunne
     assert entry.msgstr == "An editor dropped the capital."
     assert "fuzzy" in entry.flags and UNRESOLVED_FLAG in entry.flags
     assert "missing" in entry.comment
+
+
+@pytest.mark.parametrize("with_catalog", [False, True])
+def test_a_regional_locale_is_judged_by_the_glossary_locale_it_falls_back_to(
+        workdir: Path, test_model: Path, with_catalog: bool) -> None:
+    # qtc_AT is served by the glossary's qtc renderings, as de_AT is by de.
+    from glossary import load_glossary
+    from translate.ladder.enforce import Enforcer
+
+    document = SourceDocument.from_text("article.txt", (workdir / "article.txt").read_text("utf-8"))
+    glossary = load_glossary(QTC_GLOSSARY)
+    enforcer = Enforcer(glossary, "qtc")
+    engine = Engine(test_model)
+    served = run_locale(document, "qtc", engine, "en->qtc 1.0", glossary=glossary, enforcer=enforcer,
+                        catalog_dir=None, domain="article")
+    regional = run_locale(document, "qtc_AT", engine, "en->qtc 1.0", glossary=glossary, enforcer=enforcer,
+                          catalog_dir=Path("locales") if with_catalog else None, domain="article")
+    assert regional.text == served.text
+    assert [r["outcome"] for r in regional.occurrences] == [r["outcome"] for r in served.occurrences]
+    assert len(regional.occurrences) > 20

@@ -13,63 +13,7 @@ from glossary.termbase.validate_fields import FieldReader, is_map, is_seq, line_
 
 __all__ = ["TermsReader"]
 
-_STATUSES = {status.value: status for status in Status}
-_STATUS_CHOICES = tuple(_STATUSES)
-_RENDERING_KEYS = frozenset(RENDERING_KEYS)
-
-
-def _clean_text(value: Any, *, term: bool) -> str | None:
-    """The text of a field `text_field` accepts without a problem (white space folded), else None."""
-    if not isinstance(value, str):
-        return None
-    cleaned = " ".join(value.split())
-    if not cleaned or export_problem(cleaned, term=term):
-        return None
-    return cleaned
-
-
-def _valid_rendering(node: Any, line: int | None) -> Rendering | None:
-    """The rendering of a node `TermsReader.rendering` accepts without a problem, else None.
-
-    The same tests in one pass, with no message built: nearly every rendering
-    of a large termbase is valid, and where this says None the full reading
-    runs and names each problem.
-    """
-    if not is_map(node) or not _RENDERING_KEYS.issuperset(node):
-        return None
-    text = _clean_text(node.get("text"), term=True)
-    if text is None or not WORD.search(text):
-        return None
-    status = node.get("status")
-    status = _STATUSES.get(status.strip()) if isinstance(status, str) else None
-    if status is None:
-        return None
-    forms: tuple[str, ...] = ()
-    listed = node.get("forms")
-    if listed is not None:
-        if not is_seq(listed):
-            return None
-        cleaned: list[str] = []
-        for form in listed:
-            if not isinstance(form, str) or not WORD.search(form):
-                return None
-            form = " ".join(form.split())
-            if export_problem(form, term=True):
-                return None
-            cleaned.append(form)
-        forms = tuple(cleaned)
-    stem = note = None
-    if node.get("stem") is not None and (stem := _clean_text(node["stem"], term=False)) is None:
-        return None
-    if node.get("note") is not None and (note := _clean_text(node["note"], term=False)) is None:
-        return None
-    stem_max = DEFAULT_STEM_MAX
-    value = node.get("stem_max")
-    if value is not None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1 or stem is None:
-            return None
-        stem_max = int(value)
-    return Rendering(text=text, status=status, forms=forms, stem=stem, stem_max=stem_max, note=note, line=line)
+_STATUS_CHOICES = tuple(status.value for status in Status)
 
 
 class TermsReader(FieldReader):
@@ -195,9 +139,6 @@ class TermsReader(FieldReader):
         return tuple(result) if ok else None
 
     def rendering(self, node: Any, line: int | None, where: str) -> Rendering | None:
-        valid = _valid_rendering(node, line)
-        if valid is not None:
-            return valid
         if not is_map(node):
             self.add(line, f"{where}: a rendering must be a mapping with 'text' and 'status'", "e.g. '- text: Karabakh' / '  status: preferred'")
             return None

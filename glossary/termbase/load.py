@@ -7,7 +7,6 @@ every problem (`validate`), and the result is cached by content (`cache`).
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 from collections.abc import Callable
 from importlib import resources
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import GlossaryInvalid, Problem
+from glossary.gc_pause import gc_paused
 from glossary.termbase.cache import cache_get, cache_put
 from glossary.termbase.model import Glossary
 
@@ -65,11 +65,8 @@ def load_glossary_data(data: bytes, name: str) -> Glossary:
     from glossary.termbase.parse import parse_fast, parse_yaml
     from glossary.termbase.validate import validate_tree
 
-    # The tree and the model hold no reference cycles; the cyclic collector
-    # would only walk the hundreds of thousands of new objects again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # The tree and the model hold no reference cycles: see gc_paused.
+    with gc_paused():
         glossary = None
         tree = _fast_tree(data, parse_fast)
         if tree is not None:
@@ -77,9 +74,6 @@ def load_glossary_data(data: bytes, name: str) -> Glossary:
                 glossary = validate_tree(tree, name, digest)
         if glossary is None:
             glossary = validate_tree(parse_yaml(data, name), name, digest)
-    finally:
-        if collecting:
-            gc.enable()
     cache_put(digest, glossary)
     return glossary
 

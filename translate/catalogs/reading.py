@@ -3,51 +3,25 @@
 from __future__ import annotations
 
 import codecs
-import contextlib
-import gc
 import hashlib
 import operator
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import polib
 
 from glossary import files
+from glossary.gc_pause import gc_paused
 from translate.catalogs.errors import CatalogParseError, CatalogReadError
 from translate.catalogs.po_text import PoSyntaxError, parse_po
 
 __all__ = [
-    "NO_WRAP", "empty_catalog", "gc_paused", "load_catalog", "meaning", "parse_bytes", "read_bytes", "snapshot_of",
+    "NO_WRAP", "empty_catalog", "load_catalog", "meaning", "parse_bytes", "read_bytes", "snapshot_of",
 ]
 
 # Catalogs are written without line wrapping, so a changed paragraph is one
 # changed line in a diff and comments keep the exact lines written.
 NO_WRAP = 0
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: building or walking the entries of a large catalog
-    allocates hundreds of thousands of objects, none of them cyclic garbage, and each full
-    collection in between would traverse them all again (a fifth of a re-run's time).
-
-    On the way out the objects made inside join the oldest generation unscanned
-    (`gc.freeze` then `gc.unfreeze`): re-enabled as they were, the first young
-    collection would traverse them all at once, and again as they age (a sixth
-    of a re-run). Refcounting still frees them; a full collection still scans
-    them. Skipped when something else in the process keeps objects frozen.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def parse_bytes(path: Path, data: bytes) -> polib.POFile:

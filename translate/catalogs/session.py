@@ -19,6 +19,7 @@ from glossary import files
 from glossary.errors import FileLockTimeout as LockTimeout
 from glossary.errors import FileWriteError as LockError
 from glossary.files.locks import FileLock
+from glossary.gc_pause import gc_paused
 from translate.catalogs import merge
 from translate.catalogs.entries import (
     Signature,
@@ -38,7 +39,7 @@ from translate.catalogs.errors import (
 )
 from translate.catalogs.header import HeaderInfo, finalize_header, now
 from translate.catalogs.po_text import serialize_body, serialize_po
-from translate.catalogs.reading import empty_catalog, gc_paused, meaning, parse_bytes, read_bytes, snapshot_of
+from translate.catalogs.reading import empty_catalog, meaning, parse_bytes, read_bytes, snapshot_of
 from translate.catalogs.render import render_catalog
 from translate.run.document import MachineTranslation, SourceDocument
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -9,10 +10,11 @@ from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 from glossary.errors import GlossaryInvalid, Problem
 
-__all__ = ["MAX_YAML_DEPTH", "parse_fast", "parse_yaml"]
+__all__ = ["MAX_YAML_DEPTH", "parse_fast", "parse_yaml", "plain_is_text"]
 
 # A glossary nests about six levels deep; the composer recurses once per level,
 # so a deeper document ([[[[...) would end in a RecursionError instead of a problem.
@@ -113,6 +115,9 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # A plain scalar starting with one of these may be a number, a bool, a
 # timestamp, a merge or a value key in one YAML version or the other.
 _UNSURE_START = frozenset("-+.0123456789<=tTfFyYnNoO")
+# ruamel's implicit resolvers of YAML 1.1 and 1.2 (its default), by first character:
+# a plain scalar none of them matches is text in both versions.
+_RESOLVER_TABLES = tuple(VersionedResolver(version=v).versioned_resolver for v in ((1, 1), (1, 2)))
 # Line breaks in YAML 1.1 only: they would move every later line number.
 _OLD_BREAKS = ("\x85", "\u2028", "\u2029")
 
@@ -161,13 +166,35 @@ class _Unsure(Exception):
     """The file uses something the two YAML versions may read differently."""
 
 
+@functools.lru_cache(maxsize=4096)  # keys and statuses repeat in every record
+def plain_is_text(value: str) -> bool:
+    """Whether ruamel reads `value`, written as a plain scalar, as text in YAML 1.1 and 1.2 alike.
+
+    What ruamel's resolve() does for a plain scalar, without its per-call
+    version lookups: text is what none of the implicit resolvers (bool,
+    int, float, null, timestamp, merge, value) matches.
+    """
+    if not value:
+        return False
+    for table in _RESOLVER_TABLES:
+        for _tag, regexp in (*table.get(value[0], ()), *table.get(None, ())):
+            if regexp.match(value):
+                return False
+    return True
+
+
 def _unsure_plain(value: str) -> Any:
-    """A plain scalar starting with one of _UNSURE_START: a decimal integer, text, or _Unsure."""
+    """A plain scalar starting with one of _UNSURE_START: a decimal integer, text, or _Unsure.
+
+    Text where both YAML versions read it so (a digest such as 0a3f...,
+    "2nd Army"); a bool, a float, a timestamp, an octal or sexagesimal
+    number in either version is left to ruamel.
+    """
     if value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
         return int(value)
-    if value[0] in "-+.0123456789<=" or value.lower() in ("true", "false", "yes", "no", "on", "off", "y", "n"):
-        raise _Unsure
-    return value
+    if plain_is_text(value):
+        return value
+    raise _Unsure
 
 
 def parse_fast(text: str) -> Any:

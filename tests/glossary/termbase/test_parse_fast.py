@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from glossary.errors import GlossaryInvalid
 from glossary.termbase.load import default_glossary_path
@@ -60,10 +61,25 @@ def test_the_curated_glossary_takes_the_fast_path() -> None:
         "a: [b\n",
         "--- a\n--- b\n",
         "? [a]\n: b\n",
+        "a: 0o12\n",  # octal in 1.2, text in 1.1
+        "a: 1_000\n",
+        "a: .5\n",
+        "a: 2026-12-02\n",
+        "a: True\n",
     ],
 )
 def test_anything_the_yaml_versions_may_read_differently_goes_to_ruamel(text: str) -> None:
     assert parse_fast(text) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0a3f5e", "2nd Army", "-5 degrees", "+ plus", "Yesterday", "no way", "1 July", ".hidden"],
+)
+def test_plain_text_both_versions_read_as_text_takes_the_fast_path(value: str) -> None:
+    # A digest or a text starting with a digit or a sign is text in YAML 1.1 and 1.2 alike.
+    text = f"a: {value}\nb: [{value}]\n"
+    assert parse_fast(text) == YAML(typ="safe", pure=True).load(text) == {"a": value, "b": [value]}
 
 
 def test_the_fast_tree_has_ruamel_line_numbers() -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "EditError",
     "RenderingChange",
     "check_preconditions",
+    "plain",
     "rendering_changes",
     "value_of",
 ]
@@ -107,16 +108,18 @@ class Change:
         for label, value in (("concept", concept), ("locale", locale)):
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"the {label} of an edit must be text")
-        return cls(concept, locale, field_name, _plain(record.get("old")), _plain(record.get("new")))
+        return cls(concept, locale, field_name, plain(record.get("old")), plain(record.get("new")))
 
 
-def _plain(value: Any) -> Any:
-    # YAML round-trip types (CommentedMap, ...) -> plain dict/list, so
-    # records compare equal to what `value_of` returns.
+def plain(value: Any) -> Any:
+    """Dicts, lists and scalars only: YAML's own types (CommentedMap, ...) and tuples made plain.
+
+    So records compare equal to what `value_of` returns, and are written as plain YAML.
+    """
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

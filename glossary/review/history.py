@@ -15,18 +15,13 @@ to the rules it was made with.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from glossary import files
-from glossary.edit.layout import round_trip_yaml
-from glossary.edit.records import RenderingChange
-from glossary.edit.yaml_edit import ReviewFileError, read_text
+from glossary.edit.records import RenderingChange, plain
+from glossary.edit.yaml_edit import ReviewFileError
+from glossary.review.side_files import SideList, dump_side_list, read_side_list, side_path
 
 __all__ = [
     "APPROVED",
@@ -37,6 +32,7 @@ __all__ = [
     "dump_history",
     "history_path",
     "read_history",
+    "read_history_file",
     "side_path",
 ]
 
@@ -49,12 +45,6 @@ _HEADER = (
     "# Change history of {name}: who changed which rule, when, and why. Newest last.\n"
     "# Written by `termguard glossary propose/approve/reject`; do not edit by hand.\n"
 )
-
-
-def side_path(glossary_path: Path, kind: str) -> Path:
-    """`<stem>.<kind>.yaml` next to the glossary: `curated.yaml` -> `curated.history.yaml`."""
-    glossary_path = Path(glossary_path)
-    return glossary_path.with_name(f"{glossary_path.stem}.{kind}.yaml")
 
 
 def history_path(glossary_path: Path) -> Path:
@@ -168,7 +158,7 @@ class HistoryEvent:
             proposal_reason=text("proposal_reason"),
             glossary_before=text("glossary_before"),
             glossary_after=text("glossary_after"),
-            edits=tuple(_plain(e) for e in edits),
+            edits=tuple(plain(e) for e in edits),
             source=text("source"),
             extra={k: v for k, v in record.items() if k not in known},
         )
@@ -179,76 +169,24 @@ class HistoryEvent:
                 or any(e.get("concept") == concept_id for e in self.edits))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def load_yaml_list(path: Path, key: str) -> list[dict[str, Any]]:
-    """The list under `key` of a side file; an absent file is an empty list."""
-    return read_yaml_list(path, key)[0]
-
-
-def read_yaml_list(path: Path, key: str) -> tuple[list[dict[str, Any]], files.Snapshot]:
-    """The list under `key` of a side file and the snapshot of the bytes read.
-
-    The snapshot is what a rewrite compares against, so a save in between is
-    noticed instead of overwritten.
-    """
-    for _ in range(5):
-        snap = files.snapshot(path)
-        if not snap.exists:
-            return [], snap
-        text = read_text(path)
-        if files.snapshot(path) == snap:
-            return _parse_list(path, key, text), snap
-    raise files.ConcurrentEditError(f"{path}: the file keeps changing while it is read; try again")
-
-
-def _parse_list(path: Path, key: str, text: str) -> list[dict[str, Any]]:
-    try:
-        # Safe loader: these files are data; values are re-typed below.
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as error:
-        raise ReviewFileError(f"{path}: not valid YAML ({error}); restore it from git") from None
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(data.get(key) or [], list):
-        raise ReviewFileError(f"{path}: expected a mapping with a '{key}' list; restore it from git")
-    items = data.get(key) or []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise ReviewFileError(f"{path}: item {index + 1} of '{key}' is not a mapping")
-    return items
-
-
-def dump_yaml_list(header: str, name: str, key: str, items: list[dict[str, Any]]) -> str:
-    """A side file's text: a comment header, `glossary: <name>`, and the list."""
-    yaml = round_trip_yaml()  # one value per line, however long a reason is
-    # `decided_by: null` reads as "not yet"; an empty value looks like a mistake.
-    yaml.representer.add_representer(
-        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
-    )
-    buffer = io.StringIO()
-    yaml.dump({"glossary": name, key: items}, buffer)
-    return header.format(name=name) + buffer.getvalue()
-
-
 def read_history(glossary_path: Path) -> list[HistoryEvent]:
     """Every recorded event of a glossary, oldest first."""
+    return read_history_file(glossary_path)[0]
+
+
+def read_history_file(glossary_path: Path) -> tuple[list[HistoryEvent], SideList]:
+    """Every recorded event of a glossary, oldest first, and the file as read (for its rewrite)."""
     path = history_path(glossary_path)
+    read = read_side_list(path, "events")
     events: list[HistoryEvent] = []
-    for index, record in enumerate(load_yaml_list(path, "events")):
+    for index, record in enumerate(read.items):
         try:
             events.append(HistoryEvent.from_dict(record))
         except (ValueError, TypeError) as error:
             raise ReviewFileError(f"{path}: event {index + 1}: {error}") from None
-    return events
+    return events, read
 
 
-def dump_history(glossary_path: Path, events: list[HistoryEvent]) -> str:
-    """The text of the history file holding `events`."""
-    return dump_yaml_list(_HEADER, Path(glossary_path).name, "events", [e.to_dict() for e in events])
+def dump_history(glossary_path: Path, events: list[HistoryEvent], previous: SideList | None = None) -> str:
+    """The text of the history file holding `events`; `previous`: the file as read, whose unchanged text is kept."""
+    return dump_side_list(_HEADER, Path(glossary_path).name, "events", [e.to_dict() for e in events], previous)

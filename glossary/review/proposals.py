@@ -15,11 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from glossary import files
 from glossary.edit.records import Change
 from glossary.edit.yaml_edit import ReviewFileError
 from glossary.review.errors import MissingField
-from glossary.review.history import dump_yaml_list, read_yaml_list, side_path
+from glossary.review.side_files import SideList, dump_side_list, read_side_list, side_path
 
 __all__ = [
     "APPROVED_STATE",
@@ -175,19 +174,19 @@ class Proposal:
 
 
 
-def read_proposals(path: Path) -> tuple[list[Proposal], files.Snapshot]:
-    """The proposals kept at `path`, by id, with the snapshot their rewrite is checked against."""
-    records, snap = read_yaml_list(path, "proposals")
+def read_proposals(path: Path) -> tuple[list[Proposal], SideList]:
+    """The proposals kept at `path`, by id, and the file as read (its rewrite is checked against it)."""
+    read = read_side_list(path, "proposals")
     found: list[Proposal] = []
-    for index, record in enumerate(records):
+    for index, record in enumerate(read.items):
         try:
             found.append(Proposal.from_dict(record))
         except (ValueError, TypeError) as error:
             raise ReviewFileError(f"{path}: proposal {index + 1}: {error}") from None
     found.sort(key=lambda p: p.number)
-    return found, snap
+    return found, read
 
 
-def dump_proposals(glossary_path: Path, proposals: list[Proposal]) -> str:
-    """The text of the proposals file of `glossary_path`."""
-    return dump_yaml_list(_HEADER, glossary_path.name, "proposals", [p.to_dict() for p in proposals])
+def dump_proposals(glossary_path: Path, proposals: list[Proposal], previous: SideList | None = None) -> str:
+    """The text of the proposals file of `glossary_path`; `previous`: the file as read, whose unchanged text is kept."""
+    return dump_side_list(_HEADER, glossary_path.name, "proposals", [p.to_dict() for p in proposals], previous)

@@ -45,7 +45,7 @@ from glossary.review.history import (
     HistoryEvent,
     dump_history,
     history_path,
-    read_yaml_list,
+    read_history_file,
 )
 from glossary.review.planning import Plan, clean, plan_edits, plan_proposal, plan_rendering
 from glossary.review.proposals import (
@@ -62,6 +62,7 @@ from glossary.review.proposals import (
     read_proposals,
     utc_now,
 )
+from glossary.review.side_files import SideList
 from glossary.termbase.load import default_glossary_path
 from glossary.termbase.model import Status
 
@@ -76,13 +77,13 @@ _ATTEMPTS = 5
 
 @dataclass
 class _State:
-    """One read of the three files, each with the snapshot its rewrite is checked against."""
+    """One read of the three files, each as read: its rewrite is checked against that snapshot."""
 
     glossary: GlossaryFile
     proposals: list[Proposal]
-    proposals_snapshot: files.Snapshot
+    proposals_file: SideList
     history: list[HistoryEvent]
-    history_snapshot: files.Snapshot
+    history_file: SideList
 
 
 class GlossaryReview:
@@ -107,18 +108,11 @@ class GlossaryReview:
 
     # -- reading ---------------------------------------------------------------
 
-    def _read_proposals(self) -> tuple[list[Proposal], files.Snapshot]:
+    def _read_proposals(self) -> tuple[list[Proposal], SideList]:
         return read_proposals(self.proposals_path)
 
-    def _read_history(self) -> tuple[list[HistoryEvent], files.Snapshot]:
-        records, snap = read_yaml_list(self.history_path, "events")
-        events: list[HistoryEvent] = []
-        for index, record in enumerate(records):
-            try:
-                events.append(HistoryEvent.from_dict(record))
-            except (ValueError, TypeError) as error:
-                raise ReviewFileError(f"{self.history_path}: event {index + 1}: {error}") from None
-        return events, snap
+    def _read_history(self) -> tuple[list[HistoryEvent], SideList]:
+        return read_history_file(self.glossary_path)
 
     def _settle(self) -> None:
         # A change a killed command left half done is finished or undone first.
@@ -129,9 +123,9 @@ class GlossaryReview:
 
     def _state(self) -> _State:
         glossary = read_glossary_file(self.glossary_path)
-        proposals, proposals_snapshot = self._read_proposals()
-        history, history_snapshot = self._read_history()
-        return _State(glossary, proposals, proposals_snapshot, history, history_snapshot)
+        proposals, proposals_file = self._read_proposals()
+        history, history_file = self._read_history()
+        return _State(glossary, proposals, proposals_file, history, history_file)
 
     def proposals(self, state: str | None = None) -> list[Proposal]:
         """Every proposal (or those in one state), by id."""
@@ -280,8 +274,8 @@ class GlossaryReview:
 
         def attempt() -> Proposal:
             self._settle()
-            proposals, proposals_snapshot = self._read_proposals()
-            history, history_snapshot = self._read_history()
+            proposals, proposals_file = self._read_proposals()
+            history, history_file = self._read_history()
             proposal = self._find(proposals, proposal_id)
             self._require_open(proposal)
             when = iso(self.clock())
@@ -293,11 +287,8 @@ class GlossaryReview:
                 proposed_by=proposal.by, proposed_when=proposal.when, proposal_reason=proposal.reason,
                 source=proposal.source,
             )
-            self._write([
-                (self.history_path, dump_history(self.glossary_path, [*history, event]), history_snapshot),
-                (self.proposals_path, self._dump_proposals(
-                    [decided if p.id == proposal.id else p for p in proposals]), proposals_snapshot),
-            ])
+            self._write(self._side_writes(proposals_file, [decided if p.id == proposal.id else p for p in proposals],
+                                          history_file, [*history, event]))
             return decided
 
         return self._locked(attempt)
@@ -328,13 +319,23 @@ class GlossaryReview:
         if plan is not None:
             # The glossary first: the group's journal lives next to it, where every reader looks.
             writes.append((self.glossary_path, plan.data_after, state.glossary.snapshot))
-        # Side files keep their line endings and BOM too, if an editor's tool changed them.
-        writes.append((self.proposals_path, encode_like(state.proposals_snapshot, self._dump_proposals(proposals)),
-                       state.proposals_snapshot))
-        writes.append((self.history_path,
-                       encode_like(state.history_snapshot, dump_history(self.glossary_path, [*state.history, *events])),
-                       state.history_snapshot))
+        writes += self._side_writes(state.proposals_file, proposals, state.history_file, [*state.history, *events])
         self._write(writes)
+
+    def _side_writes(self, proposals_file: SideList, proposals: list[Proposal], history_file: SideList,
+                     history: list[HistoryEvent]) -> list[tuple[Path, bytes | str, files.Snapshot | None]]:
+        """The proposals and history files' new bytes, each checked against its read.
+
+        The text of every record that did not change is kept; the files keep
+        their line endings and BOM too, if an editor's tool changed them.
+        """
+        return [
+            (self.proposals_path, encode_like(proposals_file.snapshot, self._dump_proposals(proposals, proposals_file)),
+             proposals_file.snapshot),
+            (self.history_path, encode_like(history_file.snapshot,
+                                            dump_history(self.glossary_path, history, history_file)),
+             history_file.snapshot),
+        ]
 
     def _write(self, writes: list[tuple[Path, bytes | str, files.Snapshot | None]]) -> None:
         try:
@@ -394,5 +395,5 @@ class GlossaryReview:
             raise MissingField("--by is empty; give a name")
         return cleaned
 
-    def _dump_proposals(self, proposals: list[Proposal]) -> str:
-        return dump_proposals(self.glossary_path, proposals)
+    def _dump_proposals(self, proposals: list[Proposal], previous: SideList | None = None) -> str:
+        return dump_proposals(self.glossary_path, proposals, previous)

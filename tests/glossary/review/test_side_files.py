@@ -121,3 +121,16 @@ def test_a_thousand_earlier_records_are_read_by_libyaml_not_reparsed_by_ruamel(r
     after = path.read_text(encoding="utf-8")
     assert after.startswith(head + "events:\n" + records * 500)
     assert len(_ruamel(path)["events"]) == 500 * 4 + 2  # type: ignore[index]
+
+
+def test_reject_keeps_the_line_endings_and_bom_of_the_side_files(review: GlossaryReview) -> None:
+    _edits(review, 1)
+    paths = (history_path(review.glossary_path), proposals_path(review.glossary_path))
+    for path in paths:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    proposal, _ = review.propose("karabakh", "de", "Karabach later", "admitted", reason="r", by="ann")
+    review.reject(proposal.id, reason="not now", by="bob")
+    for path in paths:
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n")
+    assert [e.event for e in read_history(review.glossary_path)][-2:] == ["proposed", "rejected"]

@@ -84,7 +84,7 @@ def make_sizes(args: argparse.Namespace) -> Sizes:
     return Sizes(
         catalog_repeat=args.catalog_repeat or (1 if quick else 3),
         edits_repeat=args.edits_repeat or (1 if quick else 3),
-        edits_sizes=args.edits_sizes or ("curated" if quick else "curated,2000:1"),
+        edits_sizes=args.edits_sizes or ("curated" if quick else "curated,2000:1,curated+1000:1"),
         ladder_runs=args.ladder_runs or (1 if quick else 3),
         ladder_models=args.ladder_models or ("qtc" if quick else "qtc,qtr"),
         documents=args.documents or (8 if quick else 200),
@@ -249,7 +249,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     sizes = parser.add_argument_group("sizes (defaults: the full run; --quick makes them tiny)")
     sizes.add_argument("--catalog-repeat", type=int, help="catalog: repeats per case (3)")
     sizes.add_argument("--edits-repeat", type=int, help="edits: rounds per glossary size (3)")
-    sizes.add_argument("--edits-sizes", help="edits: glossary sizes, SIZE or SIZE:ROUNDS (curated,2000:1)")
+    sizes.add_argument("--edits-sizes", help="edits: glossary sizes, SIZE or SIZE:ROUNDS, SIZE+EDITS (curated,2000:1,curated+1000:1)")
     sizes.add_argument("--ladder-runs", type=int, help="ladder: timed runs per side (3)")
     sizes.add_argument("--ladder-models", help="ladder: trained test models (qtc,qtr)")
     sizes.add_argument("--documents", type=int, help="batching: small documents (200: 750 paragraphs)")

@@ -1,6 +1,6 @@
 """Glossary edits and lint, whole process, the old code and this checkout side by side in one run.
 
-    python benchmarks/glossary_edits.py [--old-ref main] [--repeat 3] [--sizes curated,2000:1]
+    python benchmarks/glossary_edits.py [--old-ref main] [--repeat 3] [--sizes curated,2000:1,curated+1000:1]
 
 The old implementation is a `git worktree` of OLD_REF made in a temporary
 folder; both trees run with this interpreter, each from its own folder (so
@@ -13,6 +13,10 @@ each imports its own code). For every glossary size, runs are interleaved
   lint-cold `glossary lint` with an empty cache
   lint-edit `glossary lint` right after the approval (the cache after termguard's own edit)
 
+A size is `curated`, a number of concepts, or either with `+EDITS`: the same
+glossary with that many earlier proposals, each approved, in its proposals and
+history files (copies of one real round's records, renumbered).
+
 Medians in seconds are printed as a table and written as JSON (default
 benchmarks/glossary_edits.json), with the machine's load average before
 and after each measurement.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -77,6 +82,26 @@ def big_glossary(target: Path, concepts: int) -> None:
         rt.dump(data, handle)
 
 
+def side_files(scratch: Path, source: Path, edits: int, suffix: str) -> dict[str, str]:
+    """The proposals and history texts after `edits` earlier proposals, each approved: one real round, copied."""
+    work = scratch / f"side-{edits}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir()
+    glossary = work / "g.yaml"
+    shutil.copyfile(source, glossary)
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "HOME": str(work), "PYTHONPATH": str(REPO)}
+    concept = "karabakh" + (f"-{suffix}" if suffix else "")
+    termguard(REPO, ["glossary", "propose", concept, "--locale", "de", "--rendering", "Karabach earlier",
+                     "--status", "admitted", "--reason", "earlier", "--by", "b", "--glossary", str(glossary)], env)
+    termguard(REPO, ["glossary", "approve", "P1", "--by", "e", "--reason", "ok", "--glossary", str(glossary)], env)
+    texts = {}
+    for kind, key in (("proposals", "proposals"), ("history", "events")):
+        head, records = (work / f"g.{kind}.yaml").read_text(encoding="utf-8").split(f"{key}:\n", 1)
+        texts[kind] = head + f"{key}:\n" + "".join(re.sub(r"\bP1\b", f"P{k + 1}", records) for k in range(edits))
+    return texts
+
+
 def termguard(tree: Path, args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-c", "import sys; from translate.cli import main; sys.exit(main())", *args],
@@ -92,12 +117,15 @@ def _import_takes_by(tree: Path) -> bool:
     return module.exists() and '"--by"' in module.read_text(encoding="utf-8")
 
 
-def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -> dict[str, float]:
+def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str,
+              earlier: dict[str, str] | None = None, edits: int = 0) -> dict[str, float]:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     glossary = work / "g.yaml"
     shutil.copyfile(source, glossary)
+    for kind, text in (earlier or {}).items():
+        (work / f"g.{kind}.yaml").write_text(text, encoding="utf-8")
     cache = work / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(work), "PYTHONPATH": str(tree),
            # Compiled modules are kept, as on an installed machine (outside the trees).
@@ -112,7 +140,7 @@ def one_round(tree: Path, is_new: bool, source: Path, work: Path, suffix: str) -
     concept = "karabakh" + (f"-{suffix}" if suffix else "")
     times["propose"] = termguard(tree, ["glossary", "propose", concept, "--locale", "de", "--rendering",
                                         "Karabachs Land", "--status", "admitted", "--reason", "bench", "--by", "b", *g], env)
-    times["approve"] = termguard(tree, ["glossary", "approve", "P1", "--by", "e", "--reason", "ok", *g], env)
+    times["approve"] = termguard(tree, ["glossary", "approve", f"P{edits + 1}", "--by", "e", "--reason", "ok", *g], env)
     times["lint-edit"] = termguard(tree, ["glossary", "lint", str(glossary)], env)
     # The code before imports made proposals applied `--apply` without --by/--reason.
     extra = ["--by", "e", "--reason", "bench"] if is_new or _import_takes_by(tree) else []
@@ -129,7 +157,8 @@ def main() -> int:
     parser.add_argument("--old-ref", default="main")
     parser.add_argument("--repeat", type=int, default=3)
     # SIZE:N runs that size N rounds instead of --repeat (the old code's 2,000-concept round is minutes).
-    parser.add_argument("--sizes", default="curated,2000", help="glossary sizes, each SIZE or SIZE:ROUNDS")
+    parser.add_argument("--sizes", default="curated,2000,curated+1000",
+                        help="glossary sizes, each SIZE or SIZE:ROUNDS; SIZE+EDITS adds that many earlier edits")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "glossary_edits.json")
     args = parser.parse_args()
     results: dict[str, Any] = {"old_ref": args.old_ref, "load_before": os.getloadavg(), "sizes": {},
@@ -138,24 +167,27 @@ def main() -> int:
         for entry in args.sizes.split(","):
             size, _, rounds = entry.partition(":")
             repeat = int(rounds) if rounds else args.repeat
-            source = CURATED if size == "curated" else scratch / f"g{size}.yaml"
-            if size != "curated":
-                big_glossary(source, int(size))
+            concepts, _, earlier_edits = size.partition("+")
+            edits = int(earlier_edits or 0)
+            source = CURATED if concepts == "curated" else scratch / f"g{concepts}.yaml"
+            if concepts != "curated":
+                big_glossary(source, int(concepts))
+            suffix = "" if concepts == "curated" else "c0"
+            earlier = side_files(scratch, source, edits, suffix) if edits else None
             runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
             log = results["measurements"]
             for _ in range(repeat):
-                suffix = "" if size == "curated" else "c0"
                 for side, tree in (("old", old), ("new", REPO)):
                     with Measured(log, f"{size}/{side}") as measured:
-                        times = one_round(tree, side == "new", source, scratch / f"w-{side}", suffix)
+                        times = one_round(tree, side == "new", source, scratch / f"w-{side}", suffix, earlier, edits)
                         measured.record["seconds"] = times
                     runs[side].append(times)
             medians = {side: {step: statistics.median(r[step] for r in rounds) for step in STEPS}
                        for side, rounds in runs.items()}
             low, high = load_range([m for m in log if m["name"].startswith(f"{size}/")])
             results["sizes"][size] = {**medians, "load_1min_range": [low, high]}
-            print(f"\n{size} concepts" if size != "curated" else "\ncurated glossary",
-                  f"(load {low:.2f}-{high:.2f})")
+            print(f"\n{concepts} concepts" if concepts != "curated" else "\ncurated glossary",
+                  f"after {edits:,} earlier edits" if edits else "", f"(load {low:.2f}-{high:.2f})")
             print(f"{'step':<10} {'old s':>8} {'new s':>8} {'old/new':>8}")
             for step in STEPS:
                 old_s, new_s = medians["old"][step], medians["new"][step]

@@ -24,7 +24,6 @@ FORCE_FORMS = 2  # forced decodes per occurrence and round
 FORCE_BEAM = 2  # the prefix holds the rendering; the rest is a continuation
 PLACE_WINDOW = 3  # word boundaries each side of the attention point scored for a dropped term
 PLACE_FORMS = 8  # forms of the rendering scored there
-PLACE_KEEP = 3  # places, of those the first form scored best at, where the other forms are scored
 REPLACED_WEIGHT = 0.8  # attention that marks a word as the model's rendering of the term
 
 
@@ -118,12 +117,13 @@ class Forcing(Rules):
                placing: list[tuple[int, int, int, list[list[str]]]]) -> list[tuple[int, int, list[str]]]:
         """Forced prefixes for dropped terms: the best-scoring place and form.
 
-        The first form of the rendering is inserted at every word boundary of
-        the unforced hypothesis within PLACE_WINDOW words of where attention
-        points, the other forms at the PLACE_KEEP boundaries it scored best at;
-        the model's scores tell which sentences it finds most likely (the form
-        the context needs, at the place the grammar wants). The prefixes end
-        after the form.
+        Every form of the rendering is inserted at every word boundary of the
+        unforced hypothesis within PLACE_WINDOW words of where attention
+        points; the model's scores tell which sentences it finds most likely
+        (the form the context needs, at the place the grammar wants). The
+        prefixes end after the form. Every pair is scored: ranking places by
+        the first form alone lost an occurrence on each trained test model
+        (a form the context needs can be best where the base form is not).
         """
         jobs: list[tuple[int, int, list[str], list[int], list[list[str]]]] = []
         for i, index, start, candidates in placing:
@@ -139,24 +139,16 @@ class Forcing(Rules):
             window = starts[max(0, near - PLACE_WINDOW) : near + PLACE_WINDOW + 1]
             if candidates and window:
                 jobs.append((i, index, tokens, window, candidates))
-        # The place first, with the first form (the one the context needs, or the
-        # base form), then the other forms only at the PLACE_KEEP best places: the
-        # places and forms of every dropped term of the round in two score calls.
-        first = self._score_places(engine, sentences, [(i, tokens, [(forms[0], b) for b in window])
-                                                       for i, _, tokens, window, forms in jobs])
+        # The places and forms of every dropped term of the round in one score call.
+        pairs = [[(f, p) for f in range(len(forms)) for p in range(len(window))]
+                 for _, _, _, window, forms in jobs]
+        scores = self._score_places(engine, sentences, [
+            (i, tokens, [(forms[f], window[p]) for f, p in own])
+            for (i, _, tokens, window, forms), own in zip(jobs, pairs)])
         out = []
-        kept: list[list[tuple[int, int]]] = []  # per job: (form, place) pairs left to score
-        for own, (_, _, _, window, forms) in zip(first, jobs):
-            order = sorted(range(len(window)), key=lambda p: (-round(own[p], 3), p))
-            best = sorted(order[:PLACE_KEEP])
-            kept.append([(f, p) for f in range(1, len(forms)) for p in best])
-        rest = self._score_places(engine, sentences, [
-            (i, tokens, [(forms[f], window[p]) for f, p in pairs])
-            for (i, _, tokens, window, forms), pairs in zip(jobs, kept)])
-        for k, (i, index, tokens, window, forms) in enumerate(jobs):
-            pairs = [(0, p) for p in range(len(window))] + kept[k]
+        for (i, index, tokens, window, forms), own, scored in zip(jobs, pairs, scores):
             # Ties go to the earlier form, then the earlier place.
-            ranked = sorted(zip(first[k] + rest[k], pairs), key=lambda x: (-round(x[0], 3), x[1]))
+            ranked = sorted(zip(scored, own), key=lambda x: (-round(x[0], 3), x[1]))
             out += [(i, index, tokens[:window[p]] + forms[f]) for _, (f, p) in ranked[:FORCE_FORMS]]
         return out
 

@@ -421,3 +421,17 @@ def test_qtr_a_clean_substitution_is_kept_over_a_reworded_hypothesis(qtr_engine:
             for old, new in zip(before.split(), after.split()):
                 assert old == new or old.strip(".,?") in renderings, (before, after)
     assert substituted >= 3, (plain, batch.texts)
+
+
+def test_a_dropped_term_goes_where_any_of_its_forms_scores_best(engine: Engine) -> None:
+    """Every form is scored at every place: ranking places by the first form alone lost this one.
+
+    The model drops the term here; the admitted rendering scores best at a
+    place that is not among the preferred rendering's three best.
+    """
+    glossary = load_glossary(REPO / "tests/model/glossary-qtc.yaml")
+    sentence = "Residents near NATO described Nagorno-Karabakh as the main concern of the week."
+    result = Enforcer(glossary, "qtc").translate(engine, [sentence])
+    records = [o.to_dict() for o in result.occurrences[0]]
+    forced = [r for r in records if r["concept"] == "nagorno-karabakh"]
+    assert forced and all(r["outcome"] == "forced" and r["step"] == STEP_FORCE for r in forced), records

@@ -122,9 +122,11 @@ def steps(part: str, sizes: Sizes, old_ref: str, old: Path, work: Path) -> list[
         return [Step("both", [py, f"{here}/glossary_edits.py", "--old-ref", old_ref, "--repeat",
                               str(sizes.edits_repeat), "--sizes", sizes.edits_sizes, "--out", str(out)], REPO, out)]
     if part == "ladder":
+        # This side logs its decode and score calls by kind too: where the time over (b) goes.
         return [Step(side, [py, f"{here}/ladder_cost.py", "--repo", str(tree), "--models", sizes.ladder_models,
-                            "--runs", str(sizes.ladder_runs), "--json", str(work / f"ladder-{side}.json")],
-                     REPO, work / f"ladder-{side}.json") for side, tree in (("old", old), ("new", REPO))]
+                            "--runs", str(sizes.ladder_runs), "--json", str(work / f"ladder-{side}.json"), *extra],
+                     REPO, work / f"ladder-{side}.json") for side, tree, extra in (("old", old, []),
+                                                                                   ("new", REPO, ["--calls"]))]
     if part == "batching":
         out = work / "batching.json"
         return [Step("both", [py, f"{here}/many_documents.py", "--repo", str(old), "--documents", str(sizes.documents),

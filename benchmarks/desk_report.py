@@ -81,6 +81,25 @@ def variant_tables(results: dict[str, Any]) -> str:
     return "\n".join([f"Medians of {runs} interleaved run(s), seconds, model loading excluded:", "", *lines])
 
 
+def ladder_calls_table(results: dict[str, Any]) -> str:
+    """Where the ladder's time goes (this code, the last timed run): seconds per kind of call, over (b)."""
+    runs = results["goals"]["goal3"]["runs"]
+    decode = next((run.get("results", {}).get("decode", {}) for run in runs if run["side"] == "new"), {})
+    rows = [(key, figures) for key, figures in decode.items() if figures.get("calls_by_kind")]
+    if not rows:
+        return ""
+    kinds = sorted({kind for _, figures in rows for kind in figures["calls_by_kind"]})
+    lines = ["| model/text | (b) s | (d) s | " + " | ".join(kinds) + " | rest (Python) |",
+             "|---|---:|---:|" + "---:|" * (len(kinds) + 1)]
+    for key, figures in rows:
+        b, d, by_kind = figures["b_s"], figures["d_s"], figures["calls_by_kind"]
+        cells = [f"{by_kind[k]['s'] / b:.2f}x ({by_kind[k]['calls']})" if k in by_kind else "-" for k in kinds]
+        rest = d - sum(row["s"] for row in by_kind.values())
+        lines.append(f"| {key} | {b:.3f} | {d:.3f} | " + " | ".join(cells) + f" | {rest / b:.2f}x |")
+    return "\n".join(["Where the time of (d) goes, after: each kind of decode or score call's seconds over (b), "
+                      "with the number of calls, in the last timed run (`ladder_cost.py --calls`):", "", *lines])
+
+
 def machine_section(results: dict[str, Any]) -> str:
     m = results["machine"]
     goals = results["goals"]
@@ -107,6 +126,8 @@ def sections(results: dict[str, Any]) -> dict[str, str]:
         text = goal_section(name, goal, results)
         if name == "variants":
             text = variant_tables(results) + "\n\n" + text
+        if name == "goal3" and ladder_calls_table(results):
+            text = text + "\n\n" + ladder_calls_table(results)
         out[name] = text
     return out
 

@@ -80,6 +80,8 @@ def goal2(runs: list[dict[str, Any]]) -> list[Row]:
                 out.append(at_most(label, before, after, 1.0, " s"))
             else:
                 out.append(row(label, before, after))
+        for part, seconds in (data.get("new_lint_parts") or {}).items():
+            out.append(row(f"{name}: lint-cold part, {part} (s)", None, seconds))
     return out
 
 

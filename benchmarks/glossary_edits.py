@@ -17,6 +17,12 @@ A size is `curated`, a number of concepts, or either with `+EDITS`: the same
 glossary with that many earlier proposals, each approved, in its proposals and
 history files (copies of one real round's records, renumbered).
 
+For each generated glossary (no earlier edits), where this checkout's cold
+lint goes is measured too, in one process of this tree: Python's start and
+the CLI's imports (a process that imports `translate.cli`), reading and
+hashing the file, libyaml's parse into the tree, validation, and writing the
+cache entry (pickling), each the best CPU seconds of 5 with the collector off.
+
 Medians in seconds are printed as a table and written as JSON (default
 benchmarks/glossary_edits.json), with the machine's load average before
 and after each measurement.
@@ -100,6 +106,37 @@ def side_files(scratch: Path, source: Path, edits: int, suffix: str) -> dict[str
         head, records = (work / f"g.{kind}.yaml").read_text(encoding="utf-8").split(f"{key}:\n", 1)
         texts[kind] = head + f"{key}:\n" + "".join(re.sub(r"\bP1\b", f"P{k + 1}", records) for k in range(edits))
     return texts
+
+
+LINT_PARTS = r"""
+import gc, hashlib, json, pickle, sys, time
+from glossary.termbase.parse import parse_fast
+from glossary.termbase.validate import validate_tree
+gc.disable()
+best = {}
+for _ in range(5):
+    marks = [time.process_time()]
+    data = open(sys.argv[1], "rb").read(); digest = hashlib.sha256(data).hexdigest(); marks.append(time.process_time())
+    tree = parse_fast(data.decode("utf-8-sig")); marks.append(time.process_time())
+    glossary = validate_tree(tree, sys.argv[1], digest); marks.append(time.process_time())
+    pickle.dumps(glossary, protocol=pickle.HIGHEST_PROTOCOL); marks.append(time.process_time())
+    for name, a, b in zip(("read+hash", "parse (libyaml)", "validate", "cache write (pickle)"), marks, marks[1:]):
+        best[name] = min(best.get(name, 9e9), b - a)
+print(json.dumps(best))
+"""
+
+
+def lint_parts(source: Path) -> dict[str, float]:
+    """Where this checkout's cold lint of `source` goes: CPU seconds per part (best of 5)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    starts = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import translate.cli"], cwd=REPO, env=env, check=True)
+        starts.append(time.perf_counter() - start)
+    done = subprocess.run([sys.executable, "-c", LINT_PARTS, str(source)], cwd=REPO, env=env, check=True,
+                          capture_output=True, text=True)
+    return {"start and imports (wall)": min(starts), **json.loads(done.stdout)}
 
 
 def termguard(tree: Path, args: list[str], env: dict[str, str]) -> float:
@@ -186,6 +223,10 @@ def main() -> int:
                        for side, rounds in runs.items()}
             low, high = load_range([m for m in log if m["name"].startswith(f"{size}/")])
             results["sizes"][size] = {**medians, "load_1min_range": [low, high]}
+            if concepts != "curated" and not edits:
+                results["sizes"][size]["new_lint_parts"] = parts = lint_parts(source)
+                print("lint-cold of this checkout, CPU s (best of 5): "
+                      + ", ".join(f"{name} {seconds:.3f}" for name, seconds in parts.items()))
             print(f"\n{concepts} concepts" if concepts != "curated" else "\ncurated glossary",
                   f"after {edits:,} earlier edits" if edits else "", f"(load {low:.2f}-{high:.2f})")
             print(f"{'step':<10} {'old s':>8} {'new s':>8} {'old/new':>8}")

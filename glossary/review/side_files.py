@@ -177,10 +177,14 @@ def _splice(yaml: YAML, name: str, key: str, items: list[dict[str, Any]], previo
         if old and item == previous.items[index]:
             out += old
             continue
-        # Comments and blank lines after the record (often about the next one) stay.
+        # Comments and blank lines after the record (often about the next one) stay,
+        # where the record reads the same without them (a block scalar's lines may
+        # look like comments).
         tail = len(old)
         while tail > 1 and (not old[tail - 1].strip() or old[tail - 1].lstrip().startswith("#")):
             tail -= 1
+        if tail < len(old) and parse_fast(f"{key}:\n" + "".join(old[:tail])) != {key: [previous.items[index]]}:
+            tail = len(old)
         # The record alone, as the whole file would hold it: the lines after `key:`.
         item = plain(item)
         own = _dump(yaml, {key: [item]}) + "".join(old[tail:])

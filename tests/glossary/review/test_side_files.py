@@ -95,6 +95,8 @@ def test_the_files_read_alike_in_yaml_1_1_and_1_2_and_hold_no_aliases(review: Gl
         # Another glossary's name, and a value only ruamel reads.
         "glossary: other.yaml\nitems:\n  - a: 1\n  - a: 2\n",
         "glossary: g.yaml\nitems:\n  - a: yes\n  - a: 2\n",
+        # A block scalar whose last lines look like a comment and a blank line.
+        "glossary: g.yaml\nitems:\n  - a: 1\n    b: |+\n      line\n      # not a comment\n\n  - a: 2\n",
     ],
 )
 def test_a_rewrite_of_any_layout_holds_exactly_the_records(tmp_path: Path, text: str) -> None:
@@ -107,6 +109,7 @@ def test_a_rewrite_of_any_layout_holds_exactly_the_records(tmp_path: Path, text:
     assert pyyaml.safe_load(out) == {"glossary": "g.yaml", "items": changed}
     if "# note" in text:
         assert "# note" in out and "# end" in out
+    assert "\n      # not a comment\n" not in out  # the record was rewritten, its lines with it
 
 
 def test_a_thousand_earlier_records_are_read_by_libyaml_not_reparsed_by_ruamel(review: GlossaryReview) -> None:

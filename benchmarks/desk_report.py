@@ -84,7 +84,8 @@ def variant_tables(results: dict[str, Any]) -> str:
 def ladder_calls_table(results: dict[str, Any]) -> str:
     """Where the ladder's time goes (this code, the last timed run): seconds per kind of call, over (b)."""
     runs = results["goals"]["goal3"]["runs"]
-    decode = next((run.get("results", {}).get("decode", {}) for run in runs if run["side"] == "new"), {})
+    raw = results.get("raw", {}).get("ladder") or []
+    decode = next(((data or {}).get("decode", {}) for run, data in zip(runs, raw) if run["side"] == "new"), {})
     rows = [(key, figures) for key, figures in decode.items() if figures.get("calls_by_kind")]
     if not rows:
         return ""

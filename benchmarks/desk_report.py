@@ -115,8 +115,8 @@ def machine_section(results: dict[str, Any]) -> str:
         f"One run of `{results['command']}`, started {results['started']}, {results['minutes']} min: "
         f"before = `{results['old_ref']}` ({results['old_commit']}), after = {results['new_commit']}. "
         f"1-minute load average {results['load_before'][0]:.2f} at the start, {results['load_after'][0]:.2f} "
-        f"at the end, {load} around the commands (2 cores; other jobs shared the machine, so absolute times "
-        "are upper bounds)." + (" **A `--quick` run: tiny sizes, one run each; not the figures to quote.**"
+        f"at the end, {load} around the commands (2 cores; a load above 2 means other jobs shared the machine, and "
+        "absolute times are upper bounds)." + (" **A `--quick` run: tiny sizes, one run each; not the figures to quote.**"
                                 if results["quick"] else ""),
     ])
 

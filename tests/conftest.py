@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +26,17 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_MODEL = REPO / "tests" / "model" / "translate-en_qtc-1_0.argosmodel"
 ARTICLE = REPO / "samples" / "nato-armenia-azerbaijan.txt"
 DATA = REPO / "tests" / "data"
+
+
+class Clock:
+    """A deterministic UTC clock for the review workflow: each call is one minute after the last."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
 
 
 @pytest.fixture

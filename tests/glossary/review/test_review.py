@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import polib
 import pytest
 
+from conftest import Clock
 from glossary import load_glossary
 from glossary.edit.yaml_edit import ReviewFileError, edit_text, minimal_merge
 from glossary.errors import UnknownConcept, UnknownLocale
@@ -48,16 +48,6 @@ def changed_lines(old: str, new: str) -> list[str]:
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
 
-
-class Clock:
-    """A deterministic UTC clock: each call is one minute after the last."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
 
 
 @pytest.fixture

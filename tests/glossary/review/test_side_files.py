@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import yaml as pyyaml
 from ruamel.yaml import YAML
 
+from conftest import Clock
 from glossary.review.history import history_path, read_history
 from glossary.review.proposals import proposals_path
 from glossary.review.side_files import dump_side_list, read_side_list
@@ -19,14 +19,6 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 SMALL = DATA / "glossary" / "small.yaml"
 HEADER = "# a side file of {name}\n"
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
 
 
 @pytest.fixture

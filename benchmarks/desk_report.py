@@ -127,8 +127,9 @@ def sections(results: dict[str, Any]) -> dict[str, str]:
         text = goal_section(name, goal, results)
         if name == "variants":
             text = variant_tables(results) + "\n\n" + text
-        if name == "goal3" and ladder_calls_table(results):
-            text = text + "\n\n" + ladder_calls_table(results)
+        calls = ladder_calls_table(results) if name == "goal3" else ""
+        if calls:
+            text = text + "\n\n" + calls
         out[name] = text
     return out
 
